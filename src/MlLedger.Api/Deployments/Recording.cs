@@ -1,0 +1,44 @@
+using FluentValidation;
+using MlLedger.Api.Http;
+using MlLedger.Api.Ledger;
+using MlLedger.Api.Models;
+using MlLedger.Domain;
+using MlLedger.Domain.Deployments;
+
+namespace MlLedger.Api.Deployments;
+
+public sealed record RecordDeploymentRequest(string Model, string Version, string Environment, string? Endpoint, string ArtifactSha256);
+
+internal sealed class RecordDeploymentValidator : AbstractValidator<RecordDeploymentRequest>
+{
+    public RecordDeploymentValidator()
+    {
+        RuleFor(r => r.Model).IsName();
+        RuleFor(r => r.Version).IsVersion();
+        RuleFor(r => r.Environment).IsName();
+        RuleFor(r => r.Endpoint).MaximumLength(2048)
+            .Must(e => e is null || Uri.TryCreate(e, UriKind.Absolute, out _)).WithMessage("'Endpoint' must be an absolute URI.");
+        RuleFor(r => r.ArtifactSha256).IsSha256();
+    }
+}
+
+internal static class Recording
+{
+    /// <summary>Every attempt is recorded; a refusal is recorded as DeploymentBlocked and answered 409.</summary>
+    public static Task<IResult> Handle(RecordDeploymentRequest request, HttpContext http, LedgerWriter writer, EnvironmentStages environments) =>
+        writer.Execute(http, request, async ledger =>
+        {
+            var id = Guid.CreateVersion7(ledger.Now).ToString();
+            var stream = await ledger.FetchPrimary<Deployment>(StreamKeys.Deployment(id));
+            var model = await ModelEndpoints.Facts(ledger.Session, request.Model, request.Version, ledger.Cancellation);
+            var events = DeploymentDecider.Decide(new RecordDeployment(
+                id, model, request.Model, request.Version, request.Environment, request.Endpoint, request.ArtifactSha256,
+                environments, ledger.Actor.Id, ledger.Now), stream.Aggregate ?? Deployment.Initial);
+
+            // the subject is the artifact actually deployed, so a mismatch is visible in the signed entry itself
+            await ledger.Append(stream, events, ModelEndpoints.Subject(request.Model, request.Version, request.ArtifactSha256));
+            return events.OfType<DeploymentBlocked>().SingleOrDefault() is { } blocked
+                ? new WriteOutcome.RecordedRefusal(id, stream.Key!, blocked.Code, blocked.Reason)
+                : new WriteOutcome.Created(id, stream.Key!, $"/v1/deployments/{id}");
+        });
+}

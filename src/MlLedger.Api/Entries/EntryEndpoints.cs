@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using MlLedger.Api.Auth;
+using MlLedger.Api.Http;
+using MlLedger.Api.Storage;
+using MlLedger.Integrity.Dsse;
+using MlLedger.Integrity.Entries;
+using MlLedger.Integrity.Signing;
+
+namespace MlLedger.Api.Entries;
+
+public sealed record EntrySignature(string Keyid, string Sig);
+public sealed record EnvelopeView(string PayloadType, string Payload, IReadOnlyList<EntrySignature> Signatures);
+public sealed record EntryView(long Seq, string StreamId, long StreamVersion, string EventType, string? KeyId, string? Hash,
+    EnvelopeView? Envelope, JsonNode? Event, DateTimeOffset StoredAt);
+public sealed record KeyView(string KeyId, string Algorithm, string Pem, string Status, DateTimeOffset ValidFrom, DateTimeOffset? ValidUntil);
+public sealed record KeysView(IReadOnlyList<KeyView> Keys);
+
+internal static class EntryEndpoints
+{
+    public static void MapEntries(this WebApplication app)
+    {
+        app.MapGet("/v1/entries/{seq:long}", GetEntry).RequireAuthorization(LedgerPolicies.Read)
+            .WithSummary("One ledger entry: its DSSE envelope exactly as signed, the key id and the entry hash.");
+        app.MapGet("/v1/keys", GetKeys).RequireAuthorization(LedgerPolicies.Read)
+            .WithSummary("The ledger's public keys (PEM), active and retired, with validity windows.");
+        app.MapGet("/v1/verification/streams", VerifyStreams).RequireAuthorization(LedgerPolicies.Audit)
+            .WithSummary("Verify one stream (?stream=) or every stream against the key ring: signatures, chain links and stored data.");
+    }
+
+    private static async Task<Results<Ok<EntryView>, ProblemHttpResult>> GetEntry(long seq, LedgerDatabase database, CancellationToken ct)
+    {
+        var row = await database.ReadEntry(seq, ct);
+        if (row is null)
+        {
+            return Problems.NotFound($"Entry {seq}");
+        }
+
+        var envelope = LedgerDatabase.ToStoredEntry(row)?.Envelope;
+        return TypedResults.Ok(new EntryView(row.Seq, row.StreamKey, row.Version, row.EventType, row.KeyId, row.Hash,
+            envelope is null ? null : View(envelope), JsonNode.Parse(row.DataJson), row.StoredAt));
+    }
+
+    private static Ok<KeysView> GetKeys(KeyRing ring) =>
+        TypedResults.Ok(new KeysView(ring.Keys.Select(k => new KeyView(
+            k.Key.KeyId, "ECDSA_P256_SHA256", k.Key.Pem, k.Status.ToString().ToLowerInvariant(), k.ValidFrom, k.ValidUntil)).ToList()));
+
+    private static async Task<Results<Ok<VerificationReport>, ProblemHttpResult>> VerifyStreams(
+        string? stream, LedgerDatabase database, TrustedKeys trusted, CancellationToken ct)
+    {
+        var streams = stream is null ? await database.ListStreams(ct) : [stream];
+        var results = new List<StreamVerification>();
+        foreach (var key in streams)
+        {
+            var rows = await database.ReadStream(key, ct);
+            if (rows.Count == 0)
+            {
+                return Problems.NotFound($"Stream {key}");
+            }
+
+            results.Add(StreamVerification(key, rows, trusted));
+        }
+
+        return TypedResults.Ok(new VerificationReport(results.All(r => r.IsValid), results.Sum(r => r.Entries.Count), results));
+    }
+
+    /// <summary>Verifies the stored rows; a row whose envelope is missing or unreadable fails on its own.</summary>
+    internal static StreamVerification StreamVerification(string streamKey, IReadOnlyList<StoredRow> rows, TrustedKeys trusted)
+    {
+        var readable = rows.Select(r => (Row: r, Entry: LedgerDatabase.ToStoredEntry(r))).ToList();
+        var verified = StreamVerifier.Verify(streamKey, readable.Where(x => x.Entry is not null).Select(x => x.Entry!).ToList(), trusted);
+        var unreadable = readable.Where(x => x.Entry is null).Select(x => new EntryVerification(x.Row.Seq, x.Row.Version, false,
+            [new EntryFailure("missing-envelope", $"entry {x.Row.Seq} has no readable DSSE envelope")]));
+        var entries = verified.Entries.Concat(unreadable).OrderBy(e => e.StreamVersion).ToList();
+        return new StreamVerification(streamKey, entries.All(e => e.IsValid) && verified.IsValid, entries);
+    }
+
+    private static EnvelopeView View(DsseEnvelope envelope) =>
+        new(envelope.PayloadType, Convert.ToBase64String(envelope.Payload),
+            envelope.Signatures.Select(s => new EntrySignature(s.KeyId, Convert.ToBase64String(s.Sig))).ToList());
+}
+
+public sealed record VerificationReport(bool Valid, int EntriesChecked, IReadOnlyList<StreamVerification> Streams);

@@ -1,0 +1,36 @@
+using MlLedger.Api.Auth;
+using MlLedger.Domain.Deployments;
+using MlLedger.Domain.Promotions;
+
+namespace MlLedger.Api.Hosting;
+
+/// <summary>Everything the ledger host needs to start; the CLI fills it from flags and environment.</summary>
+public sealed record LedgerHostOptions
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>PostgreSQL connection string of the ledger database.</summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>Where keys live: the active signing key (0600) and the key ring.</summary>
+    public required string KeysDirectory { get; init; }
+
+    public string Urls { get; init; } = DefaultUrl;
+
+    /// <summary>Dev mode: a local token issuer and the interactive API reference. Never in production.</summary>
+    public bool DevMode { get; init; }
+
+    public JwtSettings Jwt { get; init; } = new();
+
+    public ApprovalQuorum Quorum { get; init; } = ApprovalQuorum.Default;
+
+    public EnvironmentStages Environments { get; init; } = EnvironmentStages.Default;
+
+    /// <summary>Largest accepted request body.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Marten schema name; tests give each fixture its own.</summary>
+    public string Schema { get; init; } = "mlledger";
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace MlLedger.Api.Hosting;
+
+/// <summary>The PostgreSQL server programs installed on this machine (initdb, pg_ctl, postgres).</summary>
+internal sealed class PostgresBinaries
+{
+    private const string ServerUser = "postgres";
+    private static readonly string[] Programs = ["initdb", "pg_ctl", "postgres"];
+    private readonly string _directory;
+    private readonly bool _runAsServerUser;
+
+    private PostgresBinaries(string directory)
+    {
+        _directory = directory;
+        _runAsServerUser = !OperatingSystem.IsWindows() && Environment.UserName == "root";
+    }
+
+    public static PostgresBinaries Locate()
+    {
+        var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable("MLLEDGER_PG_BIN") is { Length: > 0 } configured)
+        {
+            candidates.Add(configured);
+        }
+
+        // Debian and Ubuntu keep each major version under /usr/lib/postgresql/<major>/bin; newest first.
+        if (Directory.Exists("/usr/lib/postgresql"))
+        {
+            candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(d => (Dir: Path.Combine(d, "bin"), Major: int.TryParse(Path.GetFileName(d), CultureInfo.InvariantCulture, out var m) ? m : 0))
+                .OrderByDescending(x => x.Major)
+                .Select(x => x.Dir));
+        }
+
+        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator));
+        foreach (var directory in candidates.Where(d => d.Length > 0))
+        {
+            if (Programs.All(p => File.Exists(Path.Combine(directory, p))))
+            {
+                return new PostgresBinaries(directory);
+            }
+        }
+
+        throw new EmbeddedPostgresException(
+            "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. Install them " +
+            "(Debian/Ubuntu: apt-get install postgresql), point MLLEDGER_PG_BIN at their directory, " +
+            "or use an external server with --db / MLLEDGER_DB.");
+    }
+
+    /// <summary>Hands a path to the server's OS user when the server cannot run as the current user.</summary>
+    public void GiveToServerUser(string path)
+    {
+        if (!_runAsServerUser)
+        {
+            return;
+        }
+
+        var chown = Process.Start(new ProcessStartInfo("chown", ["-R", ServerUser, path]) { RedirectStandardError = true })
+            ?? throw new EmbeddedPostgresException("could not start chown");
+        chown.WaitForExit();
+        if (chown.ExitCode != 0)
+        {
+            throw new EmbeddedPostgresException(
+                $"chown {ServerUser} {path} failed: {chown.StandardError.ReadToEnd().Trim()} " +
+                $"(running as root, the embedded PostgreSQL runs as the '{ServerUser}' OS user; create it with apt-get install postgresql)");
+        }
+    }
+
+    public async Task RunAsync(string program, IReadOnlyList<string> arguments, string failureHint, CancellationToken ct)
+    {
+        var path = Path.Combine(_directory, program);
+        var start = _runAsServerUser
+            ? new ProcessStartInfo("runuser", ["-u", ServerUser, "--", path, .. arguments])
+            : new ProcessStartInfo(path, arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = "/";
+
+        using var process = Process.Start(start) ?? throw new EmbeddedPostgresException($"could not start {path}");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        var output = (await stdout + await stderr).Trim();
+        if (process.ExitCode != 0)
+        {
+            throw new EmbeddedPostgresException(
+                $"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {output} ({failureHint})");
+        }
+    }
+}

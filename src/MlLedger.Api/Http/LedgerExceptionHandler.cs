@@ -1,0 +1,61 @@
+using System.Text.Json;
+using JasperFx;
+using Marten.Exceptions;
+using Microsoft.AspNetCore.Diagnostics;
+using MlLedger.Domain;
+using Npgsql;
+
+namespace MlLedger.Api.Http;
+
+/// <summary>
+/// Maps the few exception types that mean something to a client onto RFC 9457 problem details.
+/// Anything else is a 500 whose details stay in the log.
+/// </summary>
+internal sealed class LedgerExceptionHandler(IProblemDetailsService problems, ILogger<LedgerExceptionHandler> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var (status, title, detail, code) = exception switch
+        {
+            DomainRejection r => (StatusCodes.Status409Conflict, "Refused by the ledger's rules", r.Message, r.Code),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                (StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body exceeds the limit of this endpoint.", "body-too-large"),
+            BadHttpRequestException b => (b.StatusCode, "Malformed request", Describe(b), "malformed-request"),
+            ConcurrencyException or ExistingStreamIdCollisionException or DocumentAlreadyExistsException =>
+                (StatusCodes.Status409Conflict, "Concurrent change", "Another request changed this resource at the same time; retry.", "concurrency-conflict"),
+            NpgsqlException { IsTransient: true } or TimeoutException =>
+                (StatusCodes.Status503ServiceUnavailable, "Ledger storage unavailable", "The database could not be reached; retry later.", "storage-unavailable"),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error", "The ledger could not complete the request.", "internal-error"),
+        };
+
+        if (status >= 500)
+        {
+            log.LogError(exception, "Request {Method} {Path} failed", http.Request.Method, http.Request.Path);
+        }
+
+        http.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = status,
+                Title = title,
+                Detail = detail,
+                Type = $"https://mlledger.dev/problems/{code}",
+                Extensions = { ["code"] = code },
+            },
+        });
+    }
+
+    /// <summary>The client's mistake in words, without internals: JSON errors name the path and position.</summary>
+    private static string Describe(BadHttpRequestException exception) => exception.InnerException switch
+    {
+        JsonException { Path: { } path } json =>
+            $"The body is not valid for this endpoint at {path} (line {json.LineNumber + 1}, byte {json.BytePositionInLine}): " +
+            "malformed JSON, a wrong type, an unknown field or an unknown value.",
+        JsonException => "The body is not valid JSON.",
+        _ => exception.Message,
+    };
+}

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MlLedger.Api.Http;
+
+/// <summary>RFC 9457 problem details with a machine-readable <c>code</c> extension.</summary>
+internal static class Problems
+{
+    public static ProblemHttpResult Of(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = code };
+        return TypedResults.Problem(statusCode: status, title: TitleOf(status), detail: detail,
+            type: $"https://mlledger.dev/problems/{code}", extensions: all);
+    }
+
+    public static ProblemHttpResult NotFound(string what) =>
+        Of(StatusCodes.Status404NotFound, "not-found", $"{what} was not found.");
+
+    private static string TitleOf(int status) => status switch
+    {
+        400 => "The request is invalid",
+        404 => "Not found",
+        409 => "Refused by the ledger's rules",
+        412 => "Precondition failed",
+        422 => "Unprocessable request",
+        _ => "Request failed",
+    };
+}
+
+/// <summary>Sets an ETag (the stream version) on the wrapped result.</summary>
+internal sealed class WithETag(IResult inner, string etag) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.ETag = etag;
+        return inner.ExecuteAsync(httpContext);
+    }
+}
+
+/// <summary>Stream versions travel as strong ETags: <c>"3"</c>.</summary>
+internal static class ETags
+{
+    public static string Of(long version) => $"\"{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using MlLedger.Integrity.Signing;
+
+namespace MlLedger.Api.Keys;
+
+/// <summary>
+/// The ledger's signing keys on disk: <c>ledger-signing-key.pem</c> (the active private key, 0600) and
+/// <c>keyring.json</c> (public keys of every key ever used, with status and validity window), so that
+/// entries signed before a rotation keep verifying.
+/// </summary>
+public static class LedgerKeyStore
+{
+    public const string PrivateKeyFile = "ledger-signing-key.pem";
+    public const string KeyRingFile = "keyring.json";
+
+    public static KeyRing LoadOrCreate(string keysDirectory, TimeProvider clock)
+    {
+        var privatePath = Path.Combine(keysDirectory, PrivateKeyFile);
+        var ringPath = Path.Combine(keysDirectory, KeyRingFile);
+        if (!File.Exists(privatePath))
+        {
+            if (File.Exists(ringPath))
+            {
+                throw new KeyFileException(
+                    $"{ringPath} lists keys but the active private key {privatePath} is missing; restore it from backup " +
+                    "(a new key would leave the ring inconsistent)");
+            }
+
+            using var created = LedgerSigningKey.Generate();
+            KeyFiles.WritePrivate(privatePath, created.ExportPkcs8Pem());
+            var record = new KeyRingFileModel([
+                new KeyRecord(created.KeyId, created.PublicKey.Pem, KeyStatus.Active, clock.GetUtcNow(), null),
+            ]);
+            File.WriteAllText(ringPath, JsonSerializer.Serialize(record, FileJson));
+        }
+
+        return Load(privatePath, ringPath);
+    }
+
+    public static KeyRing Load(string privateKeyPath, string keyRingPath)
+    {
+        var active = LedgerSigningKey.FromPem(KeyFiles.ReadPrivate(privateKeyPath));
+        var model = JsonSerializer.Deserialize<KeyRingFileModel>(File.ReadAllText(keyRingPath), FileJson)
+            ?? throw new KeyFileException($"{keyRingPath} is empty");
+        var activeRecord = model.Keys.SingleOrDefault(k => k.Status == KeyStatus.Active)
+            ?? throw new KeyFileException($"{keyRingPath} names no active key");
+        if (activeRecord.KeyId != active.KeyId)
+        {
+            throw new KeyFileException(
+                $"{keyRingPath} names {activeRecord.KeyId} as active but {privateKeyPath} holds {active.KeyId}");
+        }
+
+        var retired = model.Keys
+            .Where(k => k.Status == KeyStatus.Retired)
+            .Select(k => new KeyRingEntry(LedgerPublicKey.FromPem(k.PublicKeyPem), KeyStatus.Retired, k.ValidFrom, k.ValidUntil));
+        return new KeyRing(active, activeRecord.ValidFrom, retired);
+    }
+
+    private static readonly JsonSerializerOptions FileJson = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private sealed record KeyRingFileModel(IReadOnlyList<KeyRecord> Keys);
+
+    private sealed record KeyRecord(string KeyId, string PublicKeyPem, KeyStatus Status, DateTimeOffset ValidFrom, DateTimeOffset? ValidUntil);
+}

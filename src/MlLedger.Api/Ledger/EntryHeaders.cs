@@ -1,0 +1,30 @@
+using System.Text.Json;
+using JasperFx.Events;
+using MlLedger.Integrity.Dsse;
+
+namespace MlLedger.Api.Ledger;
+
+/// <summary>
+/// The signed record of an entry travels in the event's headers, next to the typed event data:
+/// the DSSE envelope exactly as signed (base64 payload, so jsonb never re-serialises the signed bytes),
+/// the signing key id and the entry hash (SHA-256 of the leaf bytes, which the next entry links to).
+/// </summary>
+internal static class EntryHeaders
+{
+    public const string Envelope = "dsse";
+    public const string KeyId = "keyid";
+    public const string Hash = "hash";
+
+    public static string? Read(IEvent e, string name) =>
+        e.Headers is { } headers && headers.TryGetValue(name, out var value)
+            ? value switch
+            {
+                string s => s,
+                JsonElement { ValueKind: JsonValueKind.String } element => element.GetString(),
+                _ => null,
+            }
+            : null;
+
+    public static DsseEnvelope? ReadEnvelope(IEvent e) =>
+        Read(e, Envelope) is { } json ? DsseEnvelope.Parse(json) : null;
+}

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Marten;
+
+namespace MlLedger.Api.Ledger;
+
+public sealed record StreamVersion(string Stream, long Version);
+
+/// <summary>
+/// The first outcome of a write made with an <c>Idempotency-Key</c>, stored in the same transaction
+/// as its entries. A retry with the same key and body gets the same answer and appends nothing.
+/// </summary>
+public sealed record IdempotencyRecord(
+    string Id,
+    string RequestHash,
+    int Status,
+    string ResourceId,
+    string PrimaryStream,
+    string? Location,
+    string? ProblemCode,
+    string? ProblemDetail,
+    IReadOnlyList<StreamVersion> Entries,
+    DateTimeOffset CreatedAt);
+
+internal static class Idempotency
+{
+    public const string Header = "Idempotency-Key";
+
+    /// <summary>Keys are scoped to the caller: one identity can never replay another's response.</summary>
+    public static string RecordId(string actor, string key) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{actor}\n{key}")));
+
+    public static string RequestHash(HttpRequest request, object body) =>
+        Convert.ToHexStringLower(SHA256.HashData(
+            [.. Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n"), .. JsonSerializer.SerializeToUtf8Bytes(body, body.GetType())]));
+
+    /// <summary>A key is 1-200 printable ASCII characters.</summary>
+    public static bool IsValidKey(string key) => key.Length is > 0 and <= 200 && key.All(c => c is >= '!' and <= '~');
+
+    public static Task<IdempotencyRecord?> Find(IQuerySession session, string id, CancellationToken ct) =>
+        session.LoadAsync<IdempotencyRecord>(id, ct);
+}

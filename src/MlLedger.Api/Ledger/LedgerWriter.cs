@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Security.Claims;
+using JasperFx;
+using Marten;
+using Marten.Exceptions;
+using MlLedger.Api.Http;
+using MlLedger.Integrity.Entries;
+
+namespace MlLedger.Api.Ledger;
+
+public sealed record EntryReceipt(long Seq, string Hash);
+
+/// <summary>What every write answers: the resource, its stream version (also the ETag) and the new entries.</summary>
+public sealed record WriteReceipt(string Id, long Version, IReadOnlyList<EntryReceipt> Entries);
+
+/// <summary>How a write ended, before it is turned into HTTP.</summary>
+internal abstract record WriteOutcome(string ResourceId, string PrimaryStream, int Status)
+{
+    public sealed record Created(string ResourceId, string PrimaryStream, string Location)
+        : WriteOutcome(ResourceId, PrimaryStream, StatusCodes.Status201Created);
+
+    public sealed record Done(string ResourceId, string PrimaryStream)
+        : WriteOutcome(ResourceId, PrimaryStream, StatusCodes.Status200OK);
+
+    /// <summary>Refused, and the refusal itself was recorded (e.g. DeploymentBlocked): 409 with the entries.</summary>
+    public sealed record RecordedRefusal(string ResourceId, string PrimaryStream, string Code, string Detail)
+        : WriteOutcome(ResourceId, PrimaryStream, StatusCodes.Status409Conflict);
+}
+
+/// <summary>
+/// Runs a write handler and commits what it appended: idempotency, optimistic concurrency (If-Match, or a
+/// retry on a lost race when the client sent none, since the handler decides again on fresh state), and the
+/// answer with receipts and ETag. The handler fetches, decides and appends; this commits once.
+/// </summary>
+internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, TimeProvider clock)
+{
+    private const int Attempts = 8;
+
+    public async Task<IResult> Execute(HttpContext http, object request, Func<WriteContext, Task<WriteOutcome>> handler)
+    {
+        var ct = http.RequestAborted;
+        var actor = ActorOf(http.User);
+        if (!TryReadIfMatch(http.Request, out var expectedVersion))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "bad-if-match", "If-Match must be a stream version ETag, e.g. \"3\".");
+        }
+
+        IdempotencyRecord? idempotency = null;
+        if (http.Request.Headers[Idempotency.Header].FirstOrDefault() is { } key)
+        {
+            if (!Idempotency.IsValidKey(key))
+            {
+                return Problems.Of(StatusCodes.Status400BadRequest, "bad-idempotency-key", "Idempotency-Key must be 1-200 printable ASCII characters.");
+            }
+
+            idempotency = new IdempotencyRecord(Idempotency.RecordId(actor.Id, key), Idempotency.RequestHash(http.Request, request),
+                0, "", "", null, null, null, [], clock.GetUtcNow());
+            if (await Replay(idempotency, ct) is { } replayed)
+            {
+                return replayed;
+            }
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var context = new WriteContext(session, sealer, actor, clock.GetUtcNow(), expectedVersion, ct);
+            try
+            {
+                var outcome = await handler(context);
+                await context.CommitAsync(outcome, idempotency);
+                return Respond(outcome, context.Appended.Select(e => (e.StreamKey!, e.Version, e.Sequence, EntryHeaders.Read(e, EntryHeaders.Hash)!)));
+            }
+            catch (Exception e) when (e is ConcurrencyException or ExistingStreamIdCollisionException && expectedVersion is null && attempt < Attempts)
+            {
+                await Task.Delay(Random.Shared.Next(2, 10 * attempt), ct); // lost a race: decide again on fresh state
+            }
+            catch (ConcurrencyException) when (expectedVersion is not null)
+            {
+                return await PreconditionFailed(context);
+            }
+            catch (ResourceNotFound missing)
+            {
+                return Problems.NotFound(missing.What);
+            }
+            catch (DocumentAlreadyExistsException) when (idempotency is not null)
+            {
+                // a concurrent request with the same key committed first; answer what it answered
+                return await Replay(idempotency, ct) ?? throw new InvalidOperationException("idempotency record vanished");
+            }
+        }
+    }
+
+    private static Actor ActorOf(ClaimsPrincipal user) =>
+        new(user.FindFirstValue("sub") ?? throw new InvalidOperationException("authenticated principal without sub"),
+            user.FindAll("roles").Select(c => c.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+
+    private static bool TryReadIfMatch(HttpRequest request, out long? version)
+    {
+        version = null;
+        var header = request.Headers.IfMatch.FirstOrDefault();
+        if (header is null)
+        {
+            return true;
+        }
+
+        var raw = header.Trim();
+        if (raw.StartsWith("W/", StringComparison.Ordinal))
+        {
+            raw = raw[2..];
+        }
+
+        if (raw.Length >= 3 && raw[0] == '"' && raw[^1] == '"' &&
+            long.TryParse(raw[1..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            version = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static IResult Respond(WriteOutcome outcome, IEnumerable<(string Stream, long Version, long Seq, string Hash)> entries)
+    {
+        var list = entries.ToList();
+        var version = list.Where(e => e.Stream == outcome.PrimaryStream).Select(e => e.Version).DefaultIfEmpty(0).Max();
+        var receipt = new WriteReceipt(outcome.ResourceId, version, list.Select(e => new EntryReceipt(e.Seq, e.Hash)).ToList());
+        var etag = ETags.Of(version);
+        return outcome switch
+        {
+            WriteOutcome.Created created => new WithETag(TypedResults.Created(created.Location, receipt), etag),
+            WriteOutcome.RecordedRefusal refusal => Problems.Of(StatusCodes.Status409Conflict, refusal.Code, refusal.Detail,
+                new Dictionary<string, object?> { ["id"] = receipt.Id, ["entries"] = receipt.Entries }),
+            _ => new WithETag(TypedResults.Ok(receipt), etag),
+        };
+    }
+
+    private async Task<IResult?> Replay(IdempotencyRecord request, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var stored = await Idempotency.Find(session, request.Id, ct);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        if (stored.RequestHash != request.RequestHash)
+        {
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused",
+                "This Idempotency-Key was already used with a different request.");
+        }
+
+        var entries = new List<(string, long, long, string)>();
+        foreach (var reference in stored.Entries)
+        {
+            var e = await session.Events.QueryAllRawEvents()
+                .Where(x => x.StreamKey == reference.Stream && x.Version == reference.Version)
+                .SingleAsync(ct);
+            entries.Add((reference.Stream, reference.Version, e.Sequence, EntryHeaders.Read(e, EntryHeaders.Hash) ?? ""));
+        }
+
+        WriteOutcome outcome = stored.Status switch
+        {
+            StatusCodes.Status201Created => new WriteOutcome.Created(stored.ResourceId, stored.PrimaryStream, stored.Location ?? ""),
+            StatusCodes.Status409Conflict => new WriteOutcome.RecordedRefusal(stored.ResourceId, stored.PrimaryStream, stored.ProblemCode ?? "", stored.ProblemDetail ?? ""),
+            _ => new WriteOutcome.Done(stored.ResourceId, stored.PrimaryStream),
+        };
+        return Respond(outcome, entries);
+    }
+
+    private static async Task<IResult> PreconditionFailed(WriteContext context)
+    {
+        var key = context.PrimaryStreamKey ?? "";
+        var state = await context.Session.Events.FetchStreamStateAsync(key, context.Cancellation);
+        var current = state?.Version ?? 0;
+        return new WithETag(
+            Problems.Of(StatusCodes.Status412PreconditionFailed, "version-mismatch",
+                $"The resource is at version {current}, not the one given in If-Match."),
+            ETags.Of(current));
+    }
+}

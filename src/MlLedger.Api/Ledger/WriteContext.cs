@@ -1,0 +1,123 @@
+using JasperFx.Events;
+using Marten;
+using MlLedger.Api.Storage;
+using MlLedger.Integrity.Entries;
+using MlLedger.Integrity.Statements;
+
+namespace MlLedger.Api.Ledger;
+
+/// <summary>
+/// One attempt at one write: the session, who is writing (from the validated token) and when.
+/// <see cref="Append{T}"/> is the sealing step: it turns domain events into signed, chained entries.
+/// </summary>
+internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer, Actor actor, DateTimeOffset now,
+    long? expectedVersion, CancellationToken ct)
+{
+    private readonly Dictionary<string, (long Version, string? Hash)> _heads = new(StringComparer.Ordinal);
+    private readonly List<IEvent> _appended = [];
+
+    public IDocumentSession Session { get; } = session;
+    public Actor Actor { get; } = actor;
+    public DateTimeOffset Now { get; } = now;
+    public CancellationToken Cancellation { get; } = ct;
+    public IReadOnlyList<IEvent> Appended => _appended;
+
+    /// <summary>The stream the request is about; an If-Match header applies to it.</summary>
+    public Task<IEventStream<T>> FetchPrimary<T>(string streamKey) where T : class
+    {
+        PrimaryStreamKey = streamKey;
+        return expectedVersion is { } expected
+            ? Session.Events.FetchForWriting<T>(streamKey, expected, Cancellation)
+            : Session.Events.FetchForWriting<T>(streamKey, Cancellation);
+    }
+
+    public string? PrimaryStreamKey { get; private set; }
+
+    public Task<IEventStream<T>> Fetch<T>(string streamKey) where T : class =>
+        Session.Events.FetchForWriting<T>(streamKey, Cancellation);
+
+    /// <summary>The resource named in the URL must exist: otherwise 404 (a missing reference in the body is a 409 refusal).</summary>
+    public static void RequireFound(bool exists, string what)
+    {
+        if (!exists)
+        {
+            throw new ResourceNotFound(what);
+        }
+    }
+
+    public async Task Append<T>(IEventStream<T> stream, IReadOnlyList<object> events, StatementSubject subject) where T : class
+    {
+        var key = stream.Key ?? throw new InvalidOperationException("ledger streams are keyed by string");
+        if (!_heads.TryGetValue(key, out var head))
+        {
+            var starting = stream.StartingVersion ?? 0;
+            head = (starting, await HashOfEntry(key, starting));
+        }
+
+        var (version, previousHash) = head;
+
+        foreach (var data in events)
+        {
+            version++;
+            var entry = sealer.Seal(new UnsignedEntry(
+                EventCatalog.NameOf(data), LedgerJson.ToNode(data), subject,
+                new EntryMetadata(key, version, previousHash, Actor.Id, Now)));
+
+            var stored = Session.Events.BuildEvent(data);
+            stored.SetHeader(EntryHeaders.Envelope, entry.Envelope.ToJson());
+            stored.SetHeader(EntryHeaders.KeyId, entry.KeyId);
+            stored.SetHeader(EntryHeaders.Hash, entry.Hash);
+            stream.AppendOne(stored);
+            _appended.Add(stored);
+            previousHash = entry.Hash;
+        }
+
+        _heads[key] = (version, previousHash);
+    }
+
+    /// <summary>Commits the entries, and the idempotency record of this outcome if the request had a key.</summary>
+    public async Task CommitAsync(WriteOutcome outcome, IdempotencyRecord? idempotency)
+    {
+        if (idempotency is not null)
+        {
+            Session.Insert(idempotency with
+            {
+                Status = outcome.Status,
+                ResourceId = outcome.ResourceId,
+                PrimaryStream = outcome.PrimaryStream,
+                Location = (outcome as WriteOutcome.Created)?.Location,
+                ProblemCode = (outcome as WriteOutcome.RecordedRefusal)?.Code,
+                ProblemDetail = (outcome as WriteOutcome.RecordedRefusal)?.Detail,
+                Entries = _appended.Select(e => new StreamVersion(e.StreamKey!, e.Version)).ToList(),
+            });
+        }
+
+        await Session.SaveChangesAsync(Cancellation);
+    }
+
+    private async Task<string?> HashOfEntry(string streamKey, long version)
+    {
+        if (version <= 0)
+        {
+            return null;
+        }
+
+        var previous = await Session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamKey == streamKey && e.Version == version)
+            .SingleAsync(Cancellation);
+        return EntryHeaders.Read(previous, EntryHeaders.Hash)
+            ?? throw new InvalidOperationException($"entry {streamKey}#{version} has no hash header");
+    }
+}
+
+/// <summary>Who is writing, as the validated token says; never a field of the body.</summary>
+internal sealed record Actor(string Id, IReadOnlyList<string> Roles)
+{
+    public bool IsAdmin => Roles.Contains(Auth.Roles.Admin, StringComparer.Ordinal);
+}
+
+/// <summary>The resource a write names in its URL does not exist.</summary>
+internal sealed class ResourceNotFound(string what) : Exception($"{what} was not found.")
+{
+    public string What { get; } = what;
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Marten;
+using MlLedger.Api.Auth;
+using MlLedger.Api.Datasets;
+using MlLedger.Api.Deployments;
+using MlLedger.Api.Entries;
+using MlLedger.Api.Health;
+using MlLedger.Api.Hosting;
+using MlLedger.Api.Http;
+using MlLedger.Api.Keys;
+using MlLedger.Api.Ledger;
+using MlLedger.Api.Models;
+using MlLedger.Api.Promotions;
+using MlLedger.Api.Storage;
+using MlLedger.Integrity.Entries;
+using MlLedger.Integrity.Signing;
+using Scalar.AspNetCore;
+
+namespace MlLedger.Api;
+
+/// <summary>Builds the ledger's web host: storage, keys, auth, and one endpoint group per feature.</summary>
+public static class LedgerHost
+{
+    public static WebApplication Build(LedgerHostOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = options.DevMode ? Environments.Development : Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.AddFilter("Marten", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
+
+        var services = builder.Services;
+        var keyRing = LedgerKeyStore.LoadOrCreate(options.KeysDirectory, options.Clock);
+        services.AddSingleton(keyRing);
+        services.AddSingleton(TrustedKeys.From(keyRing));
+        services.AddSingleton(new EntrySealer(keyRing));
+        services.AddSingleton(options.Clock);
+        services.AddSingleton(options.Quorum);
+        services.AddSingleton(options.Environments);
+        services.AddSingleton<LedgerWriter>();
+
+        services.AddMarten(marten => MartenSetup.Configure(marten, options.ConnectionString, options.Schema))
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup();
+
+        using (var dev = options.DevMode ? DevTokens.LoadOrCreate(options.KeysDirectory) : null)
+        {
+            services.AddLedgerAuth(options.Jwt, dev?.ValidationKey);
+        }
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<LedgerExceptionHandler>();
+        services.AddValidatorsFromAssemblyContaining<LedgerWriter>(includeInternalTypes: true);
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.MaxDepth = 32;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        });
+        services.AddOpenApi();
+        services.AddSingleton(new LedgerDatabase(options.ConnectionString, options.Schema));
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        if (options.DevMode)
+        {
+            app.MapScalarApiReference().AllowAnonymous();
+        }
+
+        app.MapHealth();
+        app.MapDatasets();
+        app.MapModels();
+        app.MapPromotions();
+        app.MapDeployments();
+        app.MapEntries();
+        return app;
+    }
+}

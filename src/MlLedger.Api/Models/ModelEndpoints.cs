@@ -1,0 +1,39 @@
+using Marten;
+using MlLedger.Api.Auth;
+using MlLedger.Api.Http;
+using MlLedger.Api.Ledger;
+using MlLedger.Domain;
+using MlLedger.Domain.Models;
+using MlLedger.Integrity.Statements;
+
+namespace MlLedger.Api.Models;
+
+internal static class ModelEndpoints
+{
+    public static void MapModels(this WebApplication app)
+    {
+        var group = app.MapGroup("/v1/models/{name}/versions").WithTags("Model versions");
+        group.MapPost("/", RegisteringVersions.Handle).RequireAuthorization(LedgerPolicies.PipelineWrite)
+            .Validates<RegisterModelVersionRequest>().Produces<WriteReceipt>(StatusCodes.Status201Created)
+            .WithSummary("Register a model version: artifact digest, training run, code commit and the datasets it was trained on.");
+        group.MapPost("/{version}/evaluations", RecordingEvaluations.Handle).RequireAuthorization(LedgerPolicies.PipelineWrite)
+            .Validates<RecordEvaluationRequest>().Produces<WriteReceipt>(StatusCodes.Status201Created)
+            .WithSummary("Record an evaluation of a model version on a dataset.");
+        group.MapPost("/{version}/retirement", Retiring.Handle).RequireAuthorization(LedgerPolicies.PipelineWrite)
+            .Validates<RetireModelVersionRequest>().Produces<WriteReceipt>()
+            .WithSummary("Retire a model version: it can no longer be promoted or deployed.");
+        group.MapGet("/{version}", ReadingVersions.Handle).RequireAuthorization(LedgerPolicies.Read)
+            .WithSummary("A model version with its stage, stage history and evaluations; the ETag is its stream version.");
+    }
+
+    /// <summary>Entries about a model version name the exact artifact bytes they are about.</summary>
+    public static StatementSubject Subject(string model, string version, string artifactSha256) =>
+        new(StreamKeys.ModelVersion(model, version), artifactSha256);
+
+    /// <summary>What promotion and deployment deciders need to know about a model version.</summary>
+    public static async Task<ModelVersionFacts> Facts(IQuerySession session, string model, string version, CancellationToken ct)
+    {
+        var state = await session.LoadAsync<ModelVersion>(StreamKeys.ModelVersion(model, version), ct);
+        return state is { Registered: true } ? ModelVersionFacts.Of(state) : ModelVersionFacts.NotFound(model, version);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using FluentValidation;
+using MlLedger.Api.Datasets;
+using MlLedger.Api.Http;
+using MlLedger.Api.Ledger;
+using MlLedger.Domain;
+using MlLedger.Domain.Models;
+
+namespace MlLedger.Api.Models;
+
+public sealed record RegisterModelVersionRequest(
+    string Version,
+    string ArtifactSha256,
+    string Framework,
+    string? TrainingRunId,
+    string? CodeCommit,
+    IReadOnlyList<string> TrainedOn,
+    IReadOnlyDictionary<string, JsonElement>? Parameters);
+
+internal sealed class RegisterModelVersionValidator : AbstractValidator<RegisterModelVersionRequest>
+{
+    public RegisterModelVersionValidator()
+    {
+        RuleFor(r => r.Version).IsVersion();
+        RuleFor(r => r.ArtifactSha256).IsSha256();
+        RuleFor(r => r.Framework).NotEmpty().MaximumLength(FieldRules.MaxNameLength);
+        RuleFor(r => r.TrainingRunId).IsText(FieldRules.MaxNameLength * 2);
+        RuleFor(r => r.CodeCommit).Matches("^[0-9a-f]{7,64}$").When(r => r.CodeCommit is not null)
+            .WithMessage("'Code Commit' must be a hex commit id (7 to 64 characters).");
+        RuleFor(r => r.TrainedOn).NotEmpty().WithMessage("'Trained On' must name at least one dataset (name@version).")
+            .Must(t => t is null || t.Count <= FieldRules.MaxListLength).WithMessage("'Trained On' may hold at most 256 datasets.");
+        RuleForEach(r => r.TrainedOn).IsDatasetId();
+        RuleFor(r => r.Parameters).Must(p => p is null || p.Count <= FieldRules.MaxListLength)
+            .WithMessage("'Parameters' may hold at most 256 entries.");
+        RuleForEach(r => r.Parameters).Must(p => p.Key.Length is > 0 and <= FieldRules.MaxNameLength && p.Value.GetRawText().Length <= 4096)
+            .WithMessage("each parameter needs a name of 1-128 characters and a value of at most 4096 characters of JSON.");
+    }
+}
+
+internal static class RegisteringVersions
+{
+    public static Task<IResult> Handle(string name, RegisterModelVersionRequest request, HttpContext http, LedgerWriter writer)
+    {
+        if (ModelName.Problem(name) is { } problem)
+        {
+            return Task.FromResult(problem);
+        }
+
+        return writer.Execute(http, request, async ledger =>
+        {
+            var stream = await ledger.FetchPrimary<ModelVersion>(StreamKeys.ModelVersion(name, request.Version));
+            var datasets = await DatasetStatuses.Of(ledger.Session, request.TrainedOn, ledger.Cancellation);
+            var events = ModelVersionDecider.Decide(new RegisterModelVersion(
+                name, request.Version, request.ArtifactSha256, request.Framework, request.TrainingRunId, request.CodeCommit,
+                request.TrainedOn, request.Parameters ?? new Dictionary<string, JsonElement>(), datasets, ledger.Actor.Id, ledger.Now),
+                stream.Aggregate ?? ModelVersion.Initial);
+            await ledger.Append(stream, events, ModelEndpoints.Subject(name, request.Version, request.ArtifactSha256));
+            var id = ModelVersionIds.Of(name, request.Version);
+            return new WriteOutcome.Created(id, stream.Key!, $"/v1/models/{name}/versions/{request.Version}");
+        });
+    }
+}
+
+/// <summary>Route values are checked like body fields: a model name must be a valid name.</summary>
+internal static class ModelName
+{
+    private static readonly System.Text.RegularExpressions.Regex Valid = new("^[a-z0-9][a-z0-9._-]{0,127}$");
+    private static readonly System.Text.RegularExpressions.Regex ValidVersion = new("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$");
+
+    public static IResult? Problem(string name, string? version = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!Valid.IsMatch(name))
+        {
+            errors["name"] = ["The model name must be lowercase letters, digits, '.', '_' or '-' (at most 128)."];
+        }
+
+        if (version is not null && !ValidVersion.IsMatch(version))
+        {
+            errors["version"] = ["The version must be letters, digits, '.', '_', '+' or '-' (at most 64)."];
+        }
+
+        return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors, title: "The request is invalid",
+            extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
+    }
+}

@@ -1,0 +1,53 @@
+using FluentValidation;
+using MlLedger.Api.Http;
+using MlLedger.Api.Ledger;
+using MlLedger.Api.Models;
+using MlLedger.Domain;
+using MlLedger.Domain.Models;
+using MlLedger.Domain.Promotions;
+
+namespace MlLedger.Api.Promotions;
+
+public sealed record ApprovalRequest(string Decision, string? Comment);
+
+internal sealed class ApprovalValidator : AbstractValidator<ApprovalRequest>
+{
+    public ApprovalValidator()
+    {
+        RuleFor(r => r.Decision).NotEmpty().Must(d => d is ApprovalDecision.Approve or ApprovalDecision.Reject)
+            .WithMessage("'Decision' must be 'approve' or 'reject'.");
+        RuleFor(r => r.Comment).IsText();
+    }
+}
+
+internal static class Approving
+{
+    /// <summary>
+    /// The approver is the token's subject. When the quorum is met the promotion completes and the model
+    /// version's stage changes, in the same transaction.
+    /// </summary>
+    public static Task<IResult> Handle(string id, ApprovalRequest request, HttpContext http, LedgerWriter writer) =>
+        writer.Execute(http, request, async ledger =>
+        {
+            var stream = await ledger.FetchPrimary<Promotion>(StreamKeys.Promotion(id));
+            var promotion = stream.Aggregate ?? Promotion.Initial;
+            WriteContext.RequireFound(promotion.Status != PromotionStatus.None, $"Promotion {id}");
+            var model = await ModelEndpoints.Facts(ledger.Session, promotion.Model, promotion.Version, ledger.Cancellation);
+            PromotionCommand command = request.Decision == ApprovalDecision.Approve
+                ? new ApprovePromotion(ledger.Actor.Id, ledger.Actor.Roles, request.Comment, model, ledger.Now)
+                : new RejectPromotion(ledger.Actor.Id, ledger.Actor.Roles, request.Comment, ledger.Now);
+            var events = PromotionDecider.Decide(command, promotion);
+            var subject = ModelEndpoints.Subject(promotion.Model, promotion.Version, promotion.ArtifactSha256);
+            await ledger.Append(stream, events, subject);
+
+            if (events.OfType<PromotionApproved>().SingleOrDefault() is { } approved)
+            {
+                var modelStream = await ledger.Fetch<ModelVersion>(StreamKeys.ModelVersion(promotion.Model, promotion.Version));
+                var stageChanged = ModelVersionDecider.Decide(
+                    new ChangeStage(approved.TargetStage, id, ledger.Now), modelStream.Aggregate ?? ModelVersion.Initial);
+                await ledger.Append(modelStream, stageChanged, subject);
+            }
+
+            return new WriteOutcome.Done(id, stream.Key!);
+        });
+}

@@ -1,0 +1,24 @@
+using MlLedger.Api.Auth;
+using MlLedger.Api.Http;
+using MlLedger.Api.Ledger;
+
+namespace MlLedger.Api.Promotions;
+
+internal static class PromotionEndpoints
+{
+    public static void MapPromotions(this WebApplication app)
+    {
+        var group = app.MapGroup("/v1/promotions").WithTags("Promotions");
+        group.MapPost("/", Requesting.Handle).RequireAuthorization(LedgerPolicies.RequestPromotion)
+            .Validates<RequestPromotionRequest>().Produces<WriteReceipt>(StatusCodes.Status201Created)
+            .WithSummary("Request promotion of a model version to staging or production; the requester can never approve it.");
+        group.MapPost("/{id}/approvals", Approving.Handle).RequireAuthorization(LedgerPolicies.Approve)
+            .Validates<ApprovalRequest>().Produces<WriteReceipt>()
+            .WithSummary("Approve or reject a pending promotion. The approver is the token's subject; a rejection ends the promotion.");
+        group.MapPost("/{id}/withdrawal", Withdrawing.Handle).RequireAuthorization(LedgerPolicies.Withdraw)
+            .Validates<WithdrawPromotionRequest>().Produces<WriteReceipt>()
+            .WithSummary("Withdraw a pending promotion (its requester, or an admin).");
+        group.MapGet("/{id}", Reading.Handle).RequireAuthorization(LedgerPolicies.Read)
+            .WithSummary("A promotion with every approval decision; the ETag is its stream version.");
+    }
+}

@@ -1,0 +1,30 @@
+using Marten;
+using MlLedger.Api.Http;
+using MlLedger.Domain;
+using MlLedger.Domain.Promotions;
+
+namespace MlLedger.Api.Promotions;
+
+public sealed record PromotionDetails(
+    string Id, string Status, string Model, string Version, string ArtifactSha256, Stage TargetStage, string Justification,
+    int RequiredApprovals, IReadOnlyList<string> Approvers, string? RequestedBy, DateTimeOffset? RequestedAt,
+    IReadOnlyList<ApprovalDecision> Decisions, string? ClosedBy, string? CloseReason, DateTimeOffset? ClosedAt, long StreamVersion);
+
+internal static class Reading
+{
+    public static async Task<IResult> Handle(string id, IQuerySession session, CancellationToken ct)
+    {
+        var key = StreamKeys.Promotion(id);
+        var p = await session.LoadAsync<Promotion>(key, ct);
+        if (p is null || p.Status == PromotionStatus.None)
+        {
+            return Problems.NotFound($"Promotion {id}");
+        }
+
+        var version = (await session.Events.FetchStreamStateAsync(key, ct))?.Version ?? 0;
+        return new WithETag(TypedResults.Ok(new PromotionDetails(
+            p.PromotionId, p.Status.ToString().ToLowerInvariant(), p.Model, p.Version, p.ArtifactSha256, p.TargetStage, p.Justification,
+            p.RequiredApprovals, p.Approvers, p.RequestedBy, p.RequestedAt, p.Decisions, p.ClosedBy, p.CloseReason, p.ClosedAt,
+            version)), ETags.Of(version));
+    }
+}

@@ -1,0 +1,30 @@
+using FluentValidation;
+using MlLedger.Api.Http;
+using MlLedger.Api.Ledger;
+using MlLedger.Api.Models;
+using MlLedger.Domain;
+using MlLedger.Domain.Promotions;
+
+namespace MlLedger.Api.Promotions;
+
+public sealed record WithdrawPromotionRequest(string? Reason);
+
+internal sealed class WithdrawPromotionValidator : AbstractValidator<WithdrawPromotionRequest>
+{
+    public WithdrawPromotionValidator() => RuleFor(r => r.Reason).IsText();
+}
+
+internal static class Withdrawing
+{
+    public static Task<IResult> Handle(string id, WithdrawPromotionRequest request, HttpContext http, LedgerWriter writer) =>
+        writer.Execute(http, request, async ledger =>
+        {
+            var stream = await ledger.FetchPrimary<Promotion>(StreamKeys.Promotion(id));
+            var promotion = stream.Aggregate ?? Promotion.Initial;
+            WriteContext.RequireFound(promotion.Status != PromotionStatus.None, $"Promotion {id}");
+            var events = PromotionDecider.Decide(
+                new WithdrawPromotion(ledger.Actor.Id, ledger.Actor.IsAdmin, request.Reason, ledger.Now), promotion);
+            await ledger.Append(stream, events, ModelEndpoints.Subject(promotion.Model, promotion.Version, promotion.ArtifactSha256));
+            return new WriteOutcome.Done(id, stream.Key!);
+        });
+}

@@ -1,0 +1,34 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using MlLedger.Api.Ledger;
+using Weasel.Core;
+
+namespace MlLedger.Api.Storage;
+
+internal static class MartenSetup
+{
+    public static void Configure(StoreOptions options, string connectionString, string schema)
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = schema;
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        options.UseSystemTextJsonForSerialization(LedgerJson.Create(), EnumStorage.AsString, Casing.CamelCase);
+
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.Events.MetadataConfig.HeadersEnabled = true;
+        foreach (var (name, type) in EventCatalog.Types)
+        {
+            options.Events.MapEventType(type, name);
+        }
+
+        // Read models the API serves, updated in the same transaction as the events (read-your-writes).
+        options.Projections.Add(new DatasetProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new ModelVersionProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new PromotionProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new DeploymentProjection(), ProjectionLifecycle.Inline);
+
+        options.Schema.For<IdempotencyRecord>().Identity(r => r.Id);
+    }
+}

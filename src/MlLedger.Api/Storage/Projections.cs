@@ -1,0 +1,65 @@
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+using MlLedger.Domain.Datasets;
+using MlLedger.Domain.Deployments;
+using MlLedger.Domain.Models;
+using MlLedger.Domain.Promotions;
+
+namespace MlLedger.Api.Storage;
+
+// Inline projections: each keeps the domain state of its stream type as a document, written in the
+// same transaction as the events. Evolution is the domain's own Evolve; nothing here decides anything.
+
+internal sealed class DatasetProjection : SingleStreamProjection<Dataset, string>
+{
+    public DatasetProjection()
+    {
+        IncludeType<DatasetRegistered>();
+        IncludeType<DatasetCheckRecorded>();
+        IncludeType<DatasetWithdrawn>();
+    }
+
+    public override Dataset? Evolve(Dataset? snapshot, string id, IEvent e) => Dataset.Evolve(snapshot ?? Dataset.Initial, e.Data);
+}
+
+internal sealed class ModelVersionProjection : SingleStreamProjection<ModelVersion, string>
+{
+    public ModelVersionProjection()
+    {
+        IncludeType<ModelVersionRegistered>();
+        IncludeType<EvaluationRecorded>();
+        IncludeType<ModelVersionStageChanged>();
+        IncludeType<ModelVersionRetired>();
+    }
+
+    public override ModelVersion? Evolve(ModelVersion? snapshot, string id, IEvent e) =>
+        ModelVersion.Evolve(snapshot ?? ModelVersion.Initial, e.Data);
+}
+
+internal sealed class PromotionProjection : SingleStreamProjection<Promotion, string>
+{
+    public PromotionProjection()
+    {
+        IncludeType<PromotionRequested>();
+        IncludeType<ApprovalGranted>();
+        IncludeType<ApprovalRejected>();
+        IncludeType<PromotionApproved>();
+        IncludeType<PromotionRejected>();
+        IncludeType<PromotionWithdrawn>();
+    }
+
+    public override Promotion? Evolve(Promotion? snapshot, string id, IEvent e) => Promotion.Evolve(snapshot ?? Promotion.Initial, e.Data);
+}
+
+internal sealed class DeploymentProjection : SingleStreamProjection<Deployment, string>
+{
+    public DeploymentProjection()
+    {
+        IncludeType<DeploymentRecorded>();
+        IncludeType<DeploymentBlocked>();
+        IncludeType<DeploymentRolledBack>();
+        IncludeType<DeploymentRetired>();
+    }
+
+    public override Deployment? Evolve(Deployment? snapshot, string id, IEvent e) => Deployment.Evolve(snapshot ?? Deployment.Initial, e.Data);
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+
+namespace MlLedger.Cli;
+
+/// <summary>Options several commands share, each with its environment variable.</summary>
+internal static class CommonOptions
+{
+    public const string DefaultServer = "http://127.0.0.1:5080";
+
+    public static Option<string> DataDirectory() => new("--data-dir")
+    {
+        Description = "Data directory: embedded PostgreSQL cluster and keys (env MLLEDGER_DATA_DIR)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_DATA_DIR") ?? ".mlledger",
+    };
+
+    public static Option<string> Server() => new("--server")
+    {
+        Description = "Ledger URL (env MLLEDGER_SERVER)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_SERVER") ?? DefaultServer,
+    };
+
+    public static Option<string?> Token() => new("--token")
+    {
+        Description = "Bearer token (env MLLEDGER_TOKEN)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_TOKEN"),
+    };
+}
+
+/// <summary>Exit codes the CLI promises, so CI jobs can branch on them.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int UsageOrConnection = 2;
+}

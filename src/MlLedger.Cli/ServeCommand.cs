@@ -1,0 +1,121 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using MlLedger.Api;
+using MlLedger.Api.Auth;
+using MlLedger.Api.Hosting;
+using MlLedger.Api.Keys;
+
+namespace MlLedger.Cli;
+
+/// <summary>
+/// <c>mlledger serve</c>: the ledger on http://127.0.0.1:5080. Without --db it runs an embedded PostgreSQL
+/// cluster kept in the data directory, created on first start and stopped on exit.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var db = new Option<string?>("--db")
+        {
+            Description = "PostgreSQL connection string of an external server (env MLLEDGER_DB); default: embedded cluster",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_DB"),
+        };
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Listen address (env MLLEDGER_URLS)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_URLS") ?? LedgerHostOptions.DefaultUrl,
+        };
+        var dev = new Option<bool>("--dev")
+        {
+            Description = "Dev mode: a local token issuer (see `mlledger token`) and the API reference at /scalar. Never in production. (env MLLEDGER_DEV=1)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_DEV") == "1",
+        };
+        var authority = Env(new Option<string?>("--jwt-authority") { Description = "OIDC authority whose discovery document gives the token signing keys (env MLLEDGER_JWT_AUTHORITY)" }, "MLLEDGER_JWT_AUTHORITY");
+        var issuer = Env(new Option<string?>("--jwt-issuer") { Description = "Expected token issuer (env MLLEDGER_JWT_ISSUER)" }, "MLLEDGER_JWT_ISSUER");
+        var audience = Env(new Option<string?>("--jwt-audience") { Description = "Expected token audience, default mlledger (env MLLEDGER_JWT_AUDIENCE)" }, "MLLEDGER_JWT_AUDIENCE");
+        var publicKey = Env(new Option<string?>("--jwt-public-key") { Description = "PEM file with the issuer's public key (env MLLEDGER_JWT_PUBLIC_KEY)" }, "MLLEDGER_JWT_PUBLIC_KEY");
+        var jwks = Env(new Option<string?>("--jwt-jwks") { Description = "JWKS file with the issuer's public keys (env MLLEDGER_JWT_JWKS)" }, "MLLEDGER_JWT_JWKS");
+        var dataDir = CommonOptions.DataDirectory();
+
+        var command = new Command("serve", "Run the ledger")
+        {
+            db, urls, dev, authority, issuer, audience, publicKey, jwks, dataDir,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var directory = Path.GetFullPath(parse.GetValue(dataDir)!);
+            var jwt = new JwtSettings
+            {
+                Authority = parse.GetValue(authority),
+                Issuer = parse.GetValue(issuer),
+                Audience = parse.GetValue(audience) ?? JwtSettings.DefaultAudience,
+                PublicKeyPemFile = parse.GetValue(publicKey),
+                JwksFile = parse.GetValue(jwks),
+            };
+            return await Serve(directory, parse.GetValue(db), parse.GetValue(urls)!, parse.GetValue(dev), jwt, ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> Serve(string dataDirectory, string? connectionString, string urls, bool devMode, JwtSettings jwt, CancellationToken ct)
+    {
+        EmbeddedPostgres? embedded = null;
+        try
+        {
+            if (connectionString is null)
+            {
+                Console.WriteLine($"Starting the embedded PostgreSQL cluster in {Path.Combine(dataDirectory, "pg")} ...");
+                embedded = await EmbeddedPostgres.StartAsync(dataDirectory, ct);
+                connectionString = embedded.ConnectionStringFor(EmbeddedPostgres.DatabaseName);
+            }
+
+            var options = new LedgerHostOptions
+            {
+                ConnectionString = connectionString,
+                KeysDirectory = Path.Combine(dataDirectory, "keys"),
+                Urls = urls,
+                DevMode = devMode,
+                Jwt = jwt,
+            };
+            var app = LedgerHost.Build(options);
+            await app.StartAsync(ct);
+            PrintBanner(urls, devMode, dataDirectory);
+            await app.WaitForShutdownAsync(ct);
+            await app.DisposeAsync();
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is EmbeddedPostgresException or AuthConfigurationException or KeyFileException)
+        {
+            Console.Error.WriteLine($"mlledger serve: {e.Message}");
+            return ExitCodes.UsageOrConnection;
+        }
+        finally
+        {
+            if (embedded is not null)
+            {
+                Console.WriteLine("Stopping the embedded PostgreSQL cluster ...");
+                await embedded.DisposeAsync();
+            }
+        }
+    }
+
+    private static void PrintBanner(string urls, bool devMode, string dataDirectory)
+    {
+        Console.WriteLine($"MlLedger is listening on {urls}");
+        if (!devMode)
+        {
+            return;
+        }
+
+        var dataFlag = Path.GetFullPath(".mlledger") == dataDirectory ? "" : $" --data-dir {dataDirectory}";
+        Console.WriteLine("DEV MODE: tokens from the local dev issuer are accepted. Mint one with:");
+        Console.WriteLine($"  mlledger token --sub alice --roles pipeline,approver{dataFlag}");
+        Console.WriteLine($"API reference: {urls.Split(';')[0].TrimEnd('/')}/scalar");
+    }
+
+    private static Option<string?> Env(Option<string?> option, string variable)
+    {
+        option.DefaultValueFactory = _ => Environment.GetEnvironmentVariable(variable);
+        return option;
+    }
+}

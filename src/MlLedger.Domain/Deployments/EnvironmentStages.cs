@@ -1,0 +1,64 @@
+namespace MlLedger.Domain.Deployments;
+
+/// <summary>
+/// Environments named by <see cref="Pattern"/> need a model version in at least <see cref="RequiredStage"/>.
+/// The pattern is an exact environment name or a prefix glob ending in '*' ("prod*").
+/// </summary>
+public sealed record EnvironmentStageRule(string Pattern, Stage RequiredStage)
+{
+    /// <summary>Environment names match case-insensitively: "Prod-EU" is as much production as "prod-eu".</summary>
+    public bool Matches(string environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return Pattern.EndsWith('*')
+            ? environment.StartsWith(Pattern[..^1], StringComparison.OrdinalIgnoreCase)
+            : string.Equals(environment, Pattern, StringComparison.OrdinalIgnoreCase);
+    }
+}
+
+/// <summary>Ordered rules mapping environments to the stage a model version must have reached; first match wins.</summary>
+public sealed class EnvironmentStages
+{
+    public EnvironmentStages(IEnumerable<EnvironmentStageRule> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        Rules = [.. rules];
+        foreach (var rule in Rules)
+        {
+            ArgumentNullException.ThrowIfNull(rule, nameof(rules));
+            if (string.IsNullOrWhiteSpace(rule.Pattern))
+            {
+                throw new ArgumentException("An environment pattern must not be empty.", nameof(rules));
+            }
+
+            if (rule.Pattern.IndexOf('*', StringComparison.Ordinal) is var star and >= 0 && star != rule.Pattern.Length - 1)
+            {
+                throw new ArgumentException(
+                    $"Environment pattern '{rule.Pattern}' may only have '*' as its last character.",
+                    nameof(rules));
+            }
+
+            if (!Enum.IsDefined(rule.RequiredStage))
+            {
+                throw new ArgumentException($"Environment pattern '{rule.Pattern}' names an unknown stage.", nameof(rules));
+            }
+        }
+    }
+
+    public static EnvironmentStages Default { get; } = new(
+    [
+        new EnvironmentStageRule("prod*", Stage.Production),
+        new EnvironmentStageRule("staging*", Stage.Staging),
+        new EnvironmentStageRule("dev*", Stage.None),
+        new EnvironmentStageRule("test*", Stage.None),
+    ]);
+
+    public IReadOnlyList<EnvironmentStageRule> Rules { get; }
+
+    /// <summary>The stage the first matching rule requires, or null for an unknown environment.</summary>
+    public Stage? RequiredStageFor(string environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return Rules.FirstOrDefault(rule => rule.Matches(environment))?.RequiredStage;
+    }
+}

@@ -1,0 +1,113 @@
+namespace MlLedger.Domain.Promotions;
+
+public enum PromotionStatus
+{
+    None,
+    Pending,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+/// <summary>One approver's decision on a promotion: <see cref="Decision"/> is "approve" or "reject".</summary>
+public sealed record ApprovalDecision(
+    string Approver,
+    IReadOnlyList<string> Roles,
+    string Decision,
+    string? Comment,
+    DateTimeOffset At)
+{
+    public const string Approve = "approve";
+    public const string Reject = "reject";
+}
+
+/// <summary>State of one promotion stream. <see cref="Id"/> is the stream key ("promotions/{id}").</summary>
+public sealed record Promotion(
+    string Id,
+    PromotionStatus Status,
+    string ModelVersionId,
+    string Model,
+    string Version,
+    string ArtifactSha256,
+    Stage TargetStage,
+    string Justification,
+    int RequiredApprovals,
+    string? RequestedBy,
+    DateTimeOffset? RequestedAt,
+    IReadOnlyList<ApprovalDecision> Decisions,
+    DateTimeOffset? ClosedAt)
+{
+    /// <summary>The promotion id as the caller chose it (without the stream key prefix).</summary>
+    public string PromotionId { get; init; } = "";
+
+    /// <summary>Who closed the promotion by rejecting or withdrawing it; null while pending or once approved.</summary>
+    public string? ClosedBy { get; init; }
+
+    public string? CloseReason { get; init; }
+
+    /// <summary>Distinct people who granted an approval, in the order they first did.</summary>
+    public IReadOnlyList<string> Approvers =>
+        [.. Decisions.Where(d => d.Decision == ApprovalDecision.Approve).Select(d => d.Approver).Distinct(StringComparer.Ordinal)];
+
+    public static Promotion Initial { get; } = new(
+        Id: "",
+        Status: PromotionStatus.None,
+        ModelVersionId: "",
+        Model: "",
+        Version: "",
+        ArtifactSha256: "",
+        TargetStage: Stage.None,
+        Justification: "",
+        RequiredApprovals: 0,
+        RequestedBy: null,
+        RequestedAt: null,
+        Decisions: [],
+        ClosedAt: null);
+
+    public static Promotion Evolve(Promotion state, object @event)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return @event switch
+        {
+            PromotionRequested e => state with
+            {
+                Id = StreamKeys.Promotion(e.PromotionId),
+                PromotionId = e.PromotionId,
+                Status = PromotionStatus.Pending,
+                ModelVersionId = e.ModelVersionId,
+                Model = e.Model,
+                Version = e.Version,
+                ArtifactSha256 = e.ArtifactSha256,
+                TargetStage = e.TargetStage,
+                Justification = e.Justification,
+                RequiredApprovals = e.RequiredApprovals,
+                RequestedBy = e.RequestedBy,
+                RequestedAt = e.RequestedAt,
+            },
+            ApprovalGranted e => state with
+            {
+                Decisions = [.. state.Decisions, new ApprovalDecision(e.Approver, e.Roles, ApprovalDecision.Approve, e.Comment, e.GrantedAt)],
+            },
+            ApprovalRejected e => state with
+            {
+                Decisions = [.. state.Decisions, new ApprovalDecision(e.Approver, e.Roles, ApprovalDecision.Reject, e.Comment, e.RejectedAt)],
+            },
+            PromotionApproved e => state with { Status = PromotionStatus.Approved, ClosedAt = e.ApprovedAt },
+            PromotionRejected e => state with
+            {
+                Status = PromotionStatus.Rejected,
+                ClosedAt = e.RejectedAt,
+                ClosedBy = e.RejectedBy,
+                CloseReason = e.Reason,
+            },
+            PromotionWithdrawn e => state with
+            {
+                Status = PromotionStatus.Withdrawn,
+                ClosedAt = e.WithdrawnAt,
+                ClosedBy = e.WithdrawnBy,
+                CloseReason = e.Reason,
+            },
+            _ => state,
+        };
+    }
+}

@@ -1,0 +1,40 @@
+using MlLedger.Domain.Models;
+
+namespace MlLedger.Domain.Promotions;
+
+/// <summary>Closed hierarchy of what can be asked of a promotion stream.</summary>
+public abstract record PromotionCommand
+{
+    private protected PromotionCommand()
+    {
+    }
+}
+
+public sealed record RequestPromotion(
+    string PromotionId,
+    ModelVersionFacts ModelVersion,
+    Stage TargetStage,
+    string Justification,
+    ApprovalQuorum Quorum,
+    string Actor,
+    DateTimeOffset Now) : PromotionCommand;
+
+/// <param name="ModelVersion">The model version as it is now, to refuse approving changed or retired bytes.</param>
+public sealed record ApprovePromotion(
+    string Approver,
+    IReadOnlyList<string> Roles,
+    string? Comment,
+    ModelVersionFacts ModelVersion,
+    DateTimeOffset Now) : PromotionCommand;
+
+public sealed record RejectPromotion(
+    string Approver,
+    IReadOnlyList<string> Roles,
+    string? Comment,
+    DateTimeOffset Now) : PromotionCommand;
+
+public sealed record WithdrawPromotion(
+    string Actor,
+    bool ActorIsAdmin,
+    string? Reason,
+    DateTimeOffset Now) : PromotionCommand;

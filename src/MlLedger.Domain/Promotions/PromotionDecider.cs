@@ -1,0 +1,173 @@
+using MlLedger.Domain.Models;
+
+namespace MlLedger.Domain.Promotions;
+
+public static class PromotionDecider
+{
+    public static IReadOnlyList<object> Decide(object command, Promotion state)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(state);
+        return command switch
+        {
+            RequestPromotion c => Request(c, state),
+            ApprovePromotion c => Approve(c, state),
+            RejectPromotion c => Reject(c, state),
+            WithdrawPromotion c => Withdraw(c, state),
+            _ => throw new ArgumentException($"Unknown promotion command {command.GetType().Name}.", nameof(command)),
+        };
+    }
+
+    private static PromotionRequested[] Request(RequestPromotion c, Promotion state)
+    {
+        if (state.Status != PromotionStatus.None)
+        {
+            throw new DomainRejection("promotion-already-exists", $"Promotion {c.PromotionId} already exists.");
+        }
+
+        var model = c.ModelVersion;
+        RequireLive(model);
+        if (c.TargetStage is not (Stage.Staging or Stage.Production))
+        {
+            throw new DomainRejection(
+                "invalid-target-stage",
+                $"A promotion targets 'staging' or 'production', not '{StageNames.Of(c.TargetStage)}'.");
+        }
+
+        if (c.TargetStage <= model.Stage)
+        {
+            throw new DomainRejection(
+                "already-in-stage",
+                $"{model.ModelVersionId} is in stage '{StageNames.Of(model.Stage)}'; a promotion must target a higher stage than '{StageNames.Of(c.TargetStage)}'.");
+        }
+
+        var (name, version) = ModelVersionIds.Parse(model.ModelVersionId);
+        return
+        [
+            new PromotionRequested(
+                c.PromotionId,
+                model.ModelVersionId,
+                name,
+                version,
+                model.ArtifactSha256,
+                c.TargetStage,
+                c.Justification,
+                c.Quorum.For(c.TargetStage),
+                c.Actor,
+                c.Now),
+        ];
+    }
+
+    private static object[] Approve(ApprovePromotion c, Promotion state)
+    {
+        RequirePending(state);
+        if (IsRequester(state, c.Approver))
+        {
+            throw new DomainRejection("self-approval", $"{c.Approver} requested promotion {state.PromotionId} and cannot approve it.");
+        }
+
+        RequireUndecided(state, c.Approver);
+        var model = c.ModelVersion;
+        if (!string.Equals(model.ModelVersionId, state.ModelVersionId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Facts are about {model.ModelVersionId} but promotion {state.PromotionId} is for {state.ModelVersionId}.",
+                nameof(c));
+        }
+
+        RequireLive(model);
+        if (!Sha256Digests.AreEqual(model.ArtifactSha256, state.ArtifactSha256))
+        {
+            throw new DomainRejection(
+                "artifact-changed",
+                $"{state.ModelVersionId} was requested with artifact sha256 {state.ArtifactSha256} but its artifact is now {model.ArtifactSha256}.");
+        }
+
+        var granted = new ApprovalGranted(state.PromotionId, c.Approver, [.. c.Roles], c.Comment, state.ArtifactSha256, c.Now);
+        IReadOnlyList<string> approvers = [.. state.Approvers, c.Approver];
+        if (approvers.Count < state.RequiredApprovals)
+        {
+            return [granted];
+        }
+
+        return [granted, new PromotionApproved(state.PromotionId, state.ModelVersionId, state.TargetStage, approvers, c.Now)];
+    }
+
+    private static object[] Reject(RejectPromotion c, Promotion state)
+    {
+        RequirePending(state);
+        if (IsRequester(state, c.Approver))
+        {
+            throw new DomainRejection(
+                "self-rejection",
+                $"{c.Approver} requested promotion {state.PromotionId}; the requester withdraws it instead of rejecting it.");
+        }
+
+        RequireUndecided(state, c.Approver);
+        return
+        [
+            new ApprovalRejected(state.PromotionId, c.Approver, [.. c.Roles], c.Comment, c.Now),
+            new PromotionRejected(state.PromotionId, c.Approver, c.Comment, c.Now),
+        ];
+    }
+
+    private static PromotionWithdrawn[] Withdraw(WithdrawPromotion c, Promotion state)
+    {
+        RequirePending(state);
+        if (!IsRequester(state, c.Actor) && !c.ActorIsAdmin)
+        {
+            throw new DomainRejection(
+                "not-requester",
+                $"Only the requester ({state.RequestedBy}) or an admin can withdraw promotion {state.PromotionId}.");
+        }
+
+        return [new PromotionWithdrawn(state.PromotionId, c.Actor, c.Reason, c.Now)];
+    }
+
+    private static bool IsRequester(Promotion state, string user) =>
+        string.Equals(state.RequestedBy, user, StringComparison.Ordinal);
+
+    private static void RequirePending(Promotion state)
+    {
+        if (state.Status == PromotionStatus.None)
+        {
+            throw new DomainRejection("promotion-not-found", "Promotion does not exist.");
+        }
+
+        if (state.Status != PromotionStatus.Pending)
+        {
+            throw new DomainRejection(
+                "promotion-not-pending",
+                $"Promotion {state.PromotionId} is no longer pending; it was {ClosedAs(state.Status)}.");
+        }
+    }
+
+    private static string ClosedAs(PromotionStatus status) => status switch
+    {
+        PromotionStatus.Approved => "approved",
+        PromotionStatus.Rejected => "rejected",
+        PromotionStatus.Withdrawn => "withdrawn",
+        _ => "closed",
+    };
+
+    private static void RequireUndecided(Promotion state, string approver)
+    {
+        if (state.Decisions.Any(d => string.Equals(d.Approver, approver, StringComparison.Ordinal)))
+        {
+            throw new DomainRejection("already-decided", $"{approver} has already decided on promotion {state.PromotionId}.");
+        }
+    }
+
+    private static void RequireLive(ModelVersionFacts model)
+    {
+        if (!model.Exists)
+        {
+            throw new DomainRejection("model-version-not-found", $"Model version {model.ModelVersionId} is not registered.");
+        }
+
+        if (model.Retired)
+        {
+            throw new DomainRejection("model-version-retired", $"{model.ModelVersionId} is retired.");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+namespace MlLedger.Domain.Promotions;
+
+/// <summary>Closed hierarchy of the facts recorded on a promotion stream.</summary>
+public abstract record PromotionEvent
+{
+    private protected PromotionEvent()
+    {
+    }
+}
+
+/// <summary>A promotion was asked for; <paramref name="ArtifactSha256"/> binds it to the exact model bytes.</summary>
+public sealed record PromotionRequested(
+    string PromotionId,
+    string ModelVersionId,
+    string Model,
+    string Version,
+    string ArtifactSha256,
+    Stage TargetStage,
+    string Justification,
+    int RequiredApprovals,
+    string RequestedBy,
+    DateTimeOffset RequestedAt) : PromotionEvent;
+
+public sealed record ApprovalGranted(
+    string PromotionId,
+    string Approver,
+    IReadOnlyList<string> Roles,
+    string? Comment,
+    string ArtifactSha256,
+    DateTimeOffset GrantedAt) : PromotionEvent;
+
+public sealed record ApprovalRejected(
+    string PromotionId,
+    string Approver,
+    IReadOnlyList<string> Roles,
+    string? Comment,
+    DateTimeOffset RejectedAt) : PromotionEvent;
+
+/// <summary>The quorum was met: the promotion is complete.</summary>
+public sealed record PromotionApproved(
+    string PromotionId,
+    string ModelVersionId,
+    Stage TargetStage,
+    IReadOnlyList<string> Approvers,
+    DateTimeOffset ApprovedAt) : PromotionEvent;
+
+public sealed record PromotionRejected(
+    string PromotionId,
+    string RejectedBy,
+    string? Reason,
+    DateTimeOffset RejectedAt) : PromotionEvent;
+
+public sealed record PromotionWithdrawn(
+    string PromotionId,
+    string WithdrawnBy,
+    string? Reason,
+    DateTimeOffset WithdrawnAt) : PromotionEvent;

@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+
+namespace MlLedger.Integrity.Signing;
+
+/// <summary>
+/// An ECDSA P-256 public key, held as its canonical SubjectPublicKeyInfo DER (named curve, uncompressed
+/// point), so that one key has exactly one key id.
+/// </summary>
+public sealed class LedgerPublicKey
+{
+    private const string PemLabel = "PUBLIC KEY";
+
+    private readonly byte[] _spkiDer;
+
+    private LedgerPublicKey(byte[] spkiDer)
+    {
+        _spkiDer = spkiDer;
+        KeyId = KeyIds.FromSpki(spkiDer);
+        Pem = PemEncoding.WriteString(PemLabel, spkiDer) + "\n";
+    }
+
+    public string KeyId { get; }
+
+    /// <summary>A copy of the SPKI DER.</summary>
+    public byte[] SpkiDer => (byte[])_spkiDer.Clone();
+
+    /// <summary><c>-----BEGIN PUBLIC KEY-----</c> ... with a trailing newline.</summary>
+    public string Pem { get; }
+
+    /// <exception cref="ArgumentException">Not a single "PUBLIC KEY" PEM holding a P-256 key.</exception>
+    public static LedgerPublicKey FromPem(string pem)
+    {
+        byte[] der = P256.ReadPem(pem, [PemLabel], out _, nameof(pem));
+        return FromSpki(der);
+    }
+
+    /// <exception cref="ArgumentException">Not the canonical DER SPKI of an EC P-256 key.</exception>
+    public static LedgerPublicKey FromSpki(ReadOnlySpan<byte> spkiDer)
+    {
+        using var key = ECDsa.Create();
+        try
+        {
+            key.ImportSubjectPublicKeyInfo(spkiDer, out int read);
+            if (read != spkiDer.Length)
+            {
+                throw new ArgumentException($"SPKI DER has {spkiDer.Length - read} trailing bytes.", nameof(spkiDer));
+            }
+        }
+        catch (CryptographicException e)
+        {
+            throw new ArgumentException($"Not an EC public key (SPKI DER): {e.Message}", nameof(spkiDer), e);
+        }
+
+        P256.RequireCurve(key, nameof(spkiDer));
+
+        byte[] canonical = key.ExportSubjectPublicKeyInfo();
+        if (!spkiDer.SequenceEqual(canonical))
+        {
+            throw new ArgumentException(
+                "SPKI DER is not in canonical form (named curve P-256, uncompressed point); key ids would be ambiguous.",
+                nameof(spkiDer));
+        }
+
+        return new LedgerPublicKey(canonical);
+    }
+
+    internal static LedgerPublicKey FromKey(ECDsa key) => new(key.ExportSubjectPublicKeyInfo());
+
+    /// <summary>
+    /// ECDSA P-256 / SHA-256 verification of an ASN.1 DER (RFC 3279) signature over <paramref name="data"/>.
+    /// Returns false, never throws, for a malformed or empty signature.
+    /// </summary>
+    public bool VerifyDer(ReadOnlySpan<byte> data, ReadOnlySpan<byte> derSignature)
+    {
+        if (derSignature.IsEmpty)
+        {
+            return false;
+        }
+
+        using var key = ECDsa.Create();
+        key.ImportSubjectPublicKeyInfo(_spkiDer, out _);
+        try
+        {
+            return key.VerifyData(data, derSignature, P256.Hash, P256.SignatureFormat);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    public override string ToString() => $"P-256 key {KeyId}";
+}
