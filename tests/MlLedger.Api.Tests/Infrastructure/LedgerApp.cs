@@ -1,0 +1,82 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MlLedger.Api.Auth;
+using MlLedger.Api.Hosting;
+
+namespace MlLedger.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real ledger host on a loopback port, with its own database and keys, trusting <see cref="TestIssuer"/>.
+/// One per test class.
+/// </summary>
+public sealed class LedgerApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _directory;
+
+    private LedgerApp(WebApplication app, string directory, string connectionString, TestIssuer issuer, Uri address)
+    {
+        _app = app;
+        _directory = directory;
+        ConnectionString = connectionString;
+        Issuer = issuer;
+        Address = address;
+    }
+
+    public string ConnectionString { get; }
+    public TestIssuer Issuer { get; }
+    public Uri Address { get; }
+    public string KeysDirectory => Path.Combine(_directory, "keys");
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<LedgerApp> StartAsync(PostgresFixture postgres, Func<LedgerHostOptions, LedgerHostOptions>? configure = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"mlledger-app-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        var issuer = new TestIssuer();
+        var publicKeyFile = Path.Combine(directory, "issuer.pem");
+        await File.WriteAllTextAsync(publicKeyFile, issuer.PublicKeyPem);
+
+        var options = new LedgerHostOptions
+        {
+            ConnectionString = await postgres.CreateDatabaseAsync(),
+            KeysDirectory = Path.Combine(directory, "keys"),
+            Urls = "http://127.0.0.1:0",
+            Jwt = new JwtSettings { Issuer = TestIssuer.Issuer, Audience = TestIssuer.Audience, PublicKeyPemFile = publicKeyFile },
+        };
+        options = configure?.Invoke(options) ?? options;
+
+        var app = LedgerHost.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new LedgerApp(app, directory, options.ConnectionString, issuer, new Uri(address));
+    }
+
+    /// <summary>An HTTP client carrying a valid token for <paramref name="subject"/> with <paramref name="roles"/>.</summary>
+    public HttpClient Client(string subject, params string[] roles) => ClientWithToken(Issuer.Token(subject, roles));
+
+    public HttpClient ClientWithToken(string? token)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public HttpClient Anonymous() => ClientWithToken(null);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Issuer.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
