@@ -18,12 +18,12 @@ internal static class ServeCommand
         var db = new Option<string?>("--db")
         {
             Description = "PostgreSQL connection string of an external server (env MLLEDGER_DB); default: embedded cluster",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_DB"),
+            DefaultValueFactory = _ => EnvValue("MLLEDGER_DB"),
         };
         var urls = new Option<string>("--urls")
         {
             Description = "Listen address (env MLLEDGER_URLS)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_URLS") ?? LedgerHostOptions.DefaultUrl,
+            DefaultValueFactory = _ => EnvValue("MLLEDGER_URLS") ?? LedgerHostOptions.DefaultUrl,
         };
         var dev = new Option<bool>("--dev")
         {
@@ -35,11 +35,19 @@ internal static class ServeCommand
         var audience = Env(new Option<string?>("--jwt-audience") { Description = "Expected token audience, default mlledger (env MLLEDGER_JWT_AUDIENCE)" }, "MLLEDGER_JWT_AUDIENCE");
         var publicKey = Env(new Option<string?>("--jwt-public-key") { Description = "PEM file with the issuer's public key (env MLLEDGER_JWT_PUBLIC_KEY)" }, "MLLEDGER_JWT_PUBLIC_KEY");
         var jwks = Env(new Option<string?>("--jwt-jwks") { Description = "JWKS file with the issuer's public keys (env MLLEDGER_JWT_JWKS)" }, "MLLEDGER_JWT_JWKS");
+        var approvals = Env(new Option<string?>("--approvals")
+        {
+            Description = "Approvals a promotion needs per target stage, default staging=1,production=2 (env MLLEDGER_APPROVALS)",
+        }, "MLLEDGER_APPROVALS");
+        var environments = Env(new Option<string?>("--environments")
+        {
+            Description = "Stage each environment requires, first match wins, default prod*=production,staging*=staging,dev*=none,test*=none (env MLLEDGER_ENVIRONMENTS)",
+        }, "MLLEDGER_ENVIRONMENTS");
         var dataDir = CommonOptions.DataDirectory();
 
         var command = new Command("serve", "Run the ledger")
         {
-            db, urls, dev, authority, issuer, audience, publicKey, jwks, dataDir,
+            db, urls, dev, authority, issuer, audience, publicKey, jwks, approvals, environments, dataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -52,12 +60,18 @@ internal static class ServeCommand
                 PublicKeyPemFile = parse.GetValue(publicKey),
                 JwksFile = parse.GetValue(jwks),
             };
-            return await Serve(directory, parse.GetValue(db), parse.GetValue(urls)!, parse.GetValue(dev), jwt, ct);
+            if (!RuleSettings.TryParse(parse.GetValue(approvals), parse.GetValue(environments), out var rules, out var error))
+            {
+                Console.Error.WriteLine($"mlledger serve: {error}");
+                return ExitCodes.UsageOrConnection;
+            }
+
+            return await Serve(directory, parse.GetValue(db), parse.GetValue(urls)!, parse.GetValue(dev), jwt, rules, ct);
         });
         return command;
     }
 
-    private static async Task<int> Serve(string dataDirectory, string? connectionString, string urls, bool devMode, JwtSettings jwt, CancellationToken ct)
+    private static async Task<int> Serve(string dataDirectory, string? connectionString, string urls, bool devMode, JwtSettings jwt, RuleSettings rules, CancellationToken ct)
     {
         EmbeddedPostgres? embedded = null;
         try
@@ -76,6 +90,8 @@ internal static class ServeCommand
                 Urls = urls,
                 DevMode = devMode,
                 Jwt = jwt,
+                Quorum = rules.Quorum,
+                Environments = rules.Environments,
             };
             var app = LedgerHost.Build(options);
             await app.StartAsync(ct);
@@ -115,7 +131,11 @@ internal static class ServeCommand
 
     private static Option<string?> Env(Option<string?> option, string variable)
     {
-        option.DefaultValueFactory = _ => Environment.GetEnvironmentVariable(variable);
+        option.DefaultValueFactory = _ => EnvValue(variable);
         return option;
     }
+
+    /// <summary>An environment variable that is set but empty counts as not set.</summary>
+    private static string? EnvValue(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : null;
 }

@@ -16,13 +16,27 @@ internal static class AuthSetup
 
     public static IServiceCollection AddLedgerAuth(this IServiceCollection services, JwtSettings jwt, SecurityKey? devKey)
     {
+        var parameters = Parameters(jwt, devKey); // at start-up: a ledger without token validation never starts
         services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;
                 options.IncludeErrorDetails = false;
-                options.TokenValidationParameters = Parameters(jwt, devKey);
+                options.TokenValidationParameters = parameters;
+                options.Events = new JwtBearerEvents
+                {
+                    // the actor of every entry is the token's subject: a token without one identifies nobody
+                    OnTokenValidated = context =>
+                    {
+                        if (string.IsNullOrWhiteSpace(context.Principal?.FindFirst("sub")?.Value))
+                        {
+                            context.Fail("the token has no subject (sub)");
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
                 if (devKey is null && jwt.Authority is { } authority)
                 {
                     options.Authority = authority;
@@ -61,6 +75,13 @@ internal static class AuthSetup
         {
             parameters.ValidIssuer = jwt.Issuer ?? jwt.Authority.TrimEnd('/');
             return parameters; // signing keys come from the authority's discovery document
+        }
+
+        if (jwt.Issuer is null && jwt.PublicKeyPemFile is null && jwt.JwksFile is null)
+        {
+            throw new AuthConfigurationException(
+                "no token validation configured: give an OIDC authority (--jwt-authority), or an issuer with a public key " +
+                "(--jwt-issuer and --jwt-public-key) or JWKS file (--jwt-jwks); for local use only, start with --dev");
         }
 
         if (string.IsNullOrWhiteSpace(jwt.Issuer))

@@ -57,7 +57,7 @@ internal sealed class PostgresBinaries
             return;
         }
 
-        var chown = Process.Start(new ProcessStartInfo("chown", ["-R", ServerUser, path]) { RedirectStandardError = true })
+        var chown = Process.Start(new ProcessStartInfo(SystemProgram("chown"), ["-R", ServerUser, path]) { RedirectStandardError = true })
             ?? throw new EmbeddedPostgresException("could not start chown");
         chown.WaitForExit();
         if (chown.ExitCode != 0)
@@ -68,11 +68,23 @@ internal sealed class PostgresBinaries
         }
     }
 
+    /// <summary>A system program by absolute path: sbin directories are often missing from PATH.</summary>
+    private static string SystemProgram(string name)
+    {
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
+            .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])
+            .Where(d => d.Length > 0)
+            .Select(d => Path.Combine(d, name))
+            .FirstOrDefault(File.Exists);
+        return path ?? throw new EmbeddedPostgresException(
+            $"'{name}' was not found; running as root, the embedded PostgreSQL needs it to run the server as the '{ServerUser}' user");
+    }
+
     public async Task RunAsync(string program, IReadOnlyList<string> arguments, string failureHint, CancellationToken ct)
     {
         var path = Path.Combine(_directory, program);
         var start = _runAsServerUser
-            ? new ProcessStartInfo("runuser", ["-u", ServerUser, "--", path, .. arguments])
+            ? new ProcessStartInfo(SystemProgram("runuser"), ["-u", ServerUser, "--", path, .. arguments])
             : new ProcessStartInfo(path, arguments);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
