@@ -59,7 +59,7 @@ public static class LedgerHost
             services.AddLedgerAuth(options.Jwt, dev?.ValidationKey);
         }
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemCodes.AddDefaultCode);
         services.AddExceptionHandler<LedgerExceptionHandler>();
         services.AddValidatorsFromAssemblyContaining<LedgerWriter>(includeInternalTypes: true);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

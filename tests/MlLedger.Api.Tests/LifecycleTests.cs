@@ -5,13 +5,9 @@ using static MlLedger.Api.Tests.Infrastructure.Requests;
 namespace MlLedger.Api.Tests;
 
 [Collection(LedgerCollection.Name)]
-public sealed class LifecycleTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class LifecycleTests(LedgerFixture shared) : IClassFixture<LedgerFixture>
 {
-    private LedgerApp _ledger = null!;
-
-    public async Task InitializeAsync() => _ledger = await LedgerApp.StartAsync(postgres);
-
-    public async Task DisposeAsync() => await _ledger.DisposeAsync();
+    private readonly LedgerApp _ledger = shared.App;
 
     [Fact]
     public async Task Dataset_to_production_deployment_with_two_approvals_is_recorded_and_verifies()

@@ -11,22 +11,10 @@ namespace MlLedger.Api.Tests;
 /// given only the PEM from GET /v1/keys. The PAE is built here by hand from the DSSE spec, not by ledger code.
 /// </summary>
 [Collection(LedgerCollection.Name)]
-public sealed class OpenSslInteropTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class OpenSslInteropTests(LedgerFixture shared) : IClassFixture<LedgerFixture>, IDisposable
 {
-    private LedgerApp _ledger = null!;
-    private string _work = null!;
-
-    public async Task InitializeAsync()
-    {
-        _ledger = await LedgerApp.StartAsync(postgres);
-        _work = Directory.CreateTempSubdirectory("mlledger-openssl-").FullName;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _ledger.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
-    }
+    private readonly LedgerApp _ledger = shared.App;
+    private readonly string _work = Directory.CreateTempSubdirectory("mlledger-openssl-").FullName;
 
     [Fact]
     public async Task Every_entry_of_a_lifecycle_verifies_with_openssl_and_a_flipped_byte_does_not()
@@ -69,6 +57,8 @@ public sealed class OpenSslInteropTests(PostgresFixture postgres) : IAsyncLifeti
             Assert.NotEqual(0, tampered.ExitCode);
         }
     }
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
 
     /// <summary>DSSE v1 pre-authentication encoding, written from the spec: "DSSEv1" SP len(type) SP type SP len(body) SP body.</summary>
     private static byte[] Pae(string payloadType, byte[] payload)

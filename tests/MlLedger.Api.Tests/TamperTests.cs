@@ -10,13 +10,9 @@ namespace MlLedger.Api.Tests;
 /// `mlledger verify-stream`) must name the entry and why it fails.
 /// </summary>
 [Collection(LedgerCollection.Name)]
-public sealed class TamperTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class TamperTests(LedgerFixture shared) : IClassFixture<LedgerFixture>
 {
-    private LedgerApp _ledger = null!;
-
-    public async Task InitializeAsync() => _ledger = await LedgerApp.StartAsync(postgres);
-
-    public async Task DisposeAsync() => await _ledger.DisposeAsync();
+    private readonly LedgerApp _ledger = shared.App;
 
     [Fact]
     public async Task Given_recorded_stream_When_event_data_is_updated_in_sql_Then_verification_names_the_entry()

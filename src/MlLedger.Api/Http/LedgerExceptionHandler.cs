@@ -21,7 +21,7 @@ internal sealed class LedgerExceptionHandler(IProblemDetailsService problems, IL
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body exceeds the limit of this endpoint.", "body-too-large"),
             BadHttpRequestException b => (b.StatusCode, "Malformed request", Describe(b), "malformed-request"),
-            ConcurrencyException or ExistingStreamIdCollisionException or DocumentAlreadyExistsException =>
+            ConcurrencyException or ExistingStreamIdCollisionException or DocumentAlreadyExistsException or Ledger.StaleRead =>
                 (StatusCodes.Status409Conflict, "Concurrent change", "Another request changed this resource at the same time; retry.", "concurrency-conflict"),
             NpgsqlException { IsTransient: true } or TimeoutException =>
                 (StatusCodes.Status503ServiceUnavailable, "Ledger storage unavailable", "The database could not be reached; retry later.", "storage-unavailable"),

@@ -41,3 +41,32 @@ internal static class ETags
 {
     public static string Of(long version) => $"\"{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
 }
+
+/// <summary>Every problem carries a <c>code</c>, including those the framework writes (401, 403, 404, 405, 413).</summary>
+internal static class ProblemCodes
+{
+    public static void AddDefaultCode(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        problem.Extensions["code"] = problem.Status switch
+        {
+            StatusCodes.Status400BadRequest => "malformed-request",
+            StatusCodes.Status401Unauthorized => "unauthenticated",
+            StatusCodes.Status403Forbidden => "forbidden",
+            StatusCodes.Status404NotFound => "not-found",
+            StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
+            StatusCodes.Status413PayloadTooLarge => "body-too-large",
+            StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
+            _ => "error",
+        };
+        if (problem.Status == StatusCodes.Status413PayloadTooLarge)
+        {
+            problem.Detail ??= "The request body exceeds the limit of this endpoint.";
+        }
+    }
+}

@@ -69,13 +69,21 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tim
             {
                 var outcome = await handler(context);
                 await context.CommitAsync(outcome, idempotency);
-                return Respond(outcome, context.Appended.Select(e => (e.StreamKey!, e.Version, e.Sequence, EntryHeaders.Read(e, EntryHeaders.Hash)!)));
+                return Respond(outcome, context.Appended.Select(e =>
+                    (e.Position.Stream, e.Position.Version, e.Event.Sequence, EntryHeaders.Read(e.Event, EntryHeaders.Hash)!)));
             }
-            catch (Exception e) when (e is ConcurrencyException or ExistingStreamIdCollisionException && expectedVersion is null && attempt < Attempts)
+            catch (Exception e) when (e is ConcurrencyException or ExistingStreamIdCollisionException or StaleRead
+                                      && expectedVersion is null && attempt < Attempts)
             {
-                await Task.Delay(Random.Shared.Next(2, 10 * attempt), ct); // lost a race: decide again on fresh state
+                // lost a race: a request with the same key may have won it; otherwise decide again on fresh state
+                if (idempotency is not null && await Replay(idempotency, ct) is { } replayed)
+                {
+                    return replayed;
+                }
+
+                await Task.Delay(Random.Shared.Next(2, 10 * attempt), ct);
             }
-            catch (ConcurrencyException) when (expectedVersion is not null)
+            catch (Exception e) when (e is ConcurrencyException or StaleRead && expectedVersion is not null)
             {
                 return await PreconditionFailed(context);
             }

@@ -14,13 +14,14 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
     long? expectedVersion, CancellationToken ct)
 {
     private readonly Dictionary<string, (long Version, string? Hash)> _heads = new(StringComparer.Ordinal);
-    private readonly List<IEvent> _appended = [];
+    private readonly List<(StreamVersion Position, IEvent Event)> _appended = [];
 
     public IDocumentSession Session { get; } = session;
     public Actor Actor { get; } = actor;
     public DateTimeOffset Now { get; } = now;
     public CancellationToken Cancellation { get; } = ct;
-    public IReadOnlyList<IEvent> Appended => _appended;
+    /// <summary>The entries appended so far, with the stream position each was sealed at.</summary>
+    public IEnumerable<(StreamVersion Position, IEvent Event)> Appended => _appended;
 
     /// <summary>The stream the request is about; an If-Match header applies to it.</summary>
     public Task<IEventStream<T>> FetchPrimary<T>(string streamKey) where T : class
@@ -68,7 +69,7 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
             stored.SetHeader(EntryHeaders.KeyId, entry.KeyId);
             stored.SetHeader(EntryHeaders.Hash, entry.Hash);
             stream.AppendOne(stored);
-            _appended.Add(stored);
+            _appended.Add((new StreamVersion(key, version), stored));
             previousHash = entry.Hash;
         }
 
@@ -88,7 +89,7 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
                 Location = (outcome as WriteOutcome.Created)?.Location,
                 ProblemCode = (outcome as WriteOutcome.RecordedRefusal)?.Code,
                 ProblemDetail = (outcome as WriteOutcome.RecordedRefusal)?.Detail,
-                Entries = _appended.Select(e => new StreamVersion(e.StreamKey!, e.Version)).ToList(),
+                Entries = _appended.Select(e => e.Position).ToList(),
             });
         }
 
@@ -115,6 +116,12 @@ internal sealed record Actor(string Id, IReadOnlyList<string> Roles)
 {
     public bool IsAdmin => Roles.Contains(Auth.Roles.Admin, StringComparer.Ordinal);
 }
+
+/// <summary>
+/// What the handler read was already outdated (another write committed in between): decide again on fresh state,
+/// as for a concurrency conflict.
+/// </summary>
+internal sealed class StaleRead(string message) : Exception(message);
 
 /// <summary>The resource a write names in its URL does not exist.</summary>
 internal sealed class ResourceNotFound(string what) : Exception($"{what} was not found.")

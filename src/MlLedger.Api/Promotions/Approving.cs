@@ -43,8 +43,17 @@ internal static class Approving
             if (events.OfType<PromotionApproved>().SingleOrDefault() is { } approved)
             {
                 var modelStream = await ledger.Fetch<ModelVersion>(StreamKeys.ModelVersion(promotion.Model, promotion.Version));
-                var stageChanged = ModelVersionDecider.Decide(
-                    new ChangeStage(approved.TargetStage, id, ledger.Now), modelStream.Aggregate ?? ModelVersion.Initial);
+                IReadOnlyList<object> stageChanged;
+                try
+                {
+                    stageChanged = ModelVersionDecider.Decide(
+                        new ChangeStage(approved.TargetStage, id, ledger.Now), modelStream.Aggregate ?? ModelVersion.Initial);
+                }
+                catch (DomainRejection rejection) when (rejection.Code == "already-in-stage")
+                {
+                    // the model moved after the promotion was read: a concurrent approval completed it first
+                    throw new StaleRead($"promotion {id} was completed concurrently");
+                }
                 await ledger.Append(modelStream, stageChanged, subject);
             }
 

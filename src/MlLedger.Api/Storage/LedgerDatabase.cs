@@ -17,13 +17,19 @@ public sealed class LedgerDatabase(string connectionString, string schema) : IDi
 {
     private const string Columns = "seq_id, stream_id, version, type, data::text, headers::text, timestamp";
 
+    /// <summary>
+    /// Marten writes placeholder rows to this stream when a transaction that had reserved sequence numbers
+    /// fails (a lost race). They are not ledger entries: no envelope, never served, never verified.
+    /// </summary>
+    public const string TombstoneStream = "mt_tombstone";
+
     public NpgsqlDataSource Source { get; } = NpgsqlDataSource.Create(connectionString);
 
     private string Events => $"{new NpgsqlCommandBuilder().QuoteIdentifier(schema)}.mt_events";
 
     public async Task<StoredRow?> ReadEntry(long seq, CancellationToken ct)
     {
-        await using var command = Source.CreateCommand($"SELECT {Columns} FROM {Events} WHERE seq_id = $1");
+        await using var command = Source.CreateCommand($"SELECT {Columns} FROM {Events} WHERE seq_id = $1 AND stream_id <> '{TombstoneStream}'");
         command.Parameters.AddWithValue(seq);
         var rows = await Read(command, ct);
         return rows.Count == 0 ? null : rows[0];
@@ -38,7 +44,7 @@ public sealed class LedgerDatabase(string connectionString, string schema) : IDi
 
     public async Task<IReadOnlyList<string>> ListStreams(CancellationToken ct)
     {
-        await using var command = Source.CreateCommand($"SELECT DISTINCT stream_id FROM {Events} ORDER BY stream_id");
+        await using var command = Source.CreateCommand($"SELECT DISTINCT stream_id FROM {Events} WHERE stream_id <> '{TombstoneStream}' ORDER BY stream_id");
         var streams = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -16,6 +16,7 @@ namespace MlLedger.Api.Tests.Infrastructure;
 public sealed class LedgerApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly List<HttpClient> _clients = [];
     private readonly string _directory;
 
     private LedgerApp(WebApplication app, string directory, string connectionString, TestIssuer issuer, Uri address)
@@ -62,6 +63,7 @@ public sealed class LedgerApp : IAsyncDisposable
     public HttpClient ClientWithToken(string? token)
     {
         var client = new HttpClient { BaseAddress = Address };
+        _clients.Add(client);
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -74,6 +76,7 @@ public sealed class LedgerApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _clients.ForEach(c => c.Dispose());
         await _app.StopAsync();
         await _app.DisposeAsync();
         Issuer.Dispose();
