@@ -31,7 +31,7 @@ public static class LedgerHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.AddFilter("Marten", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel =>
