@@ -66,6 +66,7 @@ public static class LedgerHost
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.AllowDuplicateProperties = false; // a duplicate key would be signed, then fail strict verification
             json.SerializerOptions.MaxDepth = 32;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         });

@@ -78,8 +78,9 @@ internal static class ServeCommand
         {
             if (connectionString is null)
             {
-                Console.WriteLine($"Starting the embedded PostgreSQL cluster in {Path.Combine(dataDirectory, "pg")} ...");
+                Console.WriteLine("Starting the embedded PostgreSQL cluster ...");
                 embedded = await EmbeddedPostgres.StartAsync(dataDirectory, ct);
+                Console.WriteLine($"Embedded PostgreSQL is running from {embedded.ClusterDirectory} on 127.0.0.1:{embedded.Port}");
                 connectionString = embedded.ConnectionStringFor(EmbeddedPostgres.DatabaseName);
             }
 
@@ -126,6 +127,7 @@ internal static class ServeCommand
         var dataFlag = Path.GetFullPath(".mlledger") == dataDirectory ? "" : $" --data-dir {dataDirectory}";
         Console.WriteLine("DEV MODE: tokens from the local dev issuer are accepted. Mint one with:");
         Console.WriteLine($"  mlledger token --sub alice --roles pipeline,approver{dataFlag}");
+        Console.WriteLine($"  (from a source checkout: scripts/mlledger token --sub alice --roles pipeline,approver{dataFlag})");
         Console.WriteLine($"API reference: {urls.Split(';')[0].TrimEnd('/')}/scalar");
     }
 

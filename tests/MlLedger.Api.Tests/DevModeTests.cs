@@ -9,7 +9,8 @@ public sealed class DevModeTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private LedgerApp _ledger = null!;
 
-    public async Task InitializeAsync() => _ledger = await LedgerApp.StartAsync(postgres, o => o with { DevMode = true });
+    public async Task InitializeAsync() =>
+        _ledger = await LedgerApp.StartAsync(postgres, o => o with { DevMode = true, Jwt = new Auth.JwtSettings() });
 
     public async Task DisposeAsync() => await _ledger.DisposeAsync();
 
@@ -30,6 +31,10 @@ public sealed class DevModeTests(PostgresFixture postgres) : IAsyncLifetime
         using var reference = await _ledger.Anonymous().GetAsync("/scalar");
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
     }
+
+    [Fact]
+    public async Task Dev_mode_combined_with_a_configured_issuer_refuses_to_start() =>
+        await Assert.ThrowsAsync<Auth.AuthConfigurationException>(() => LedgerApp.StartAsync(postgres, o => o with { DevMode = true }));
 
     [Fact]
     public async Task The_token_command_refuses_without_a_dev_key()

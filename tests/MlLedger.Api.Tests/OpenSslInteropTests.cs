@@ -21,8 +21,13 @@ public sealed class OpenSslInteropTests(LedgerFixture shared) : IClassFixture<Le
     {
         var pipeline = _ledger.Client("ci-bot", "pipeline");
         await pipeline.Post("/v1/datasets", Dataset()).Expect(HttpStatusCode.Created);
-        var model = await pipeline.Post("/v1/models/churn/versions", ModelVersion()).Expect(HttpStatusCode.Created);
-        var seq = (long)model["entries"]![0]!["seq"]!;
+        await pipeline.Post("/v1/models/churn/versions", ModelVersion()).Expect(HttpStatusCode.Created);
+        var promotion = (string)(await _ledger.Client("alice", "approver").Post("/v1/promotions", Promotion()).Expect(HttpStatusCode.Created))["id"]!;
+        await _ledger.Client("bob", "approver").Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
+        await _ledger.Client("carol", "approver").Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
+        var deployment = await pipeline.Post("/v1/deployments", Deployment()).Expect(HttpStatusCode.Created);
+        var seq = (long)deployment["entries"]![0]!["seq"]!;
+        Assert.Equal(8, seq); // dataset, model, request, 2 approvals, completion, stage change, deployment
 
         var auditor = _ledger.Client("audrey", "auditor");
         var keys = await auditor.GetAsync("/v1/keys").Expect(HttpStatusCode.OK);

@@ -81,8 +81,15 @@ public sealed class PromotionTests
     public void Given_staging_request_When_one_person_approves_Then_promotion_approved() =>
         Spec()
             .Given(ToStaging)
-            .When(Approve("bob"))
+            .When(Approve("bob", model: Model with { Stage = Stage.None }))
             .Then(Granted("bob"), new PromotionApproved(Pid, Mv, Stage.Staging, ["bob"], Fixed.Later(1)));
+
+    [Fact]
+    public void Given_production_request_When_another_promotion_already_moved_the_version_to_production_Then_rejected_as_already_in_stage() =>
+        Spec()
+            .Given(ToProduction)
+            .When(Approve("bob", model: Model with { Stage = Stage.Production }))
+            .ThenRejected("already-in-stage");
 
     [Fact]
     public void Given_production_request_approved_by_bob_When_bob_approves_again_Then_rejected_as_already_decided() =>

@@ -40,7 +40,7 @@ internal static class AuthSetup
                 if (devKey is null && jwt.Authority is { } authority)
                 {
                     options.Authority = authority;
-                    options.RequireHttpsMetadata = authority.StartsWith("https://", StringComparison.Ordinal);
+                    options.RequireHttpsMetadata = true; // signing keys are only fetched over TLS
                 }
             });
         services.AddAuthorization(LedgerPolicies.Add);
@@ -66,6 +66,11 @@ internal static class AuthSetup
 
         if (devKey is not null)
         {
+            if (jwt.Authority is not null || jwt.Issuer is not null || jwt.PublicKeyPemFile is not null || jwt.JwksFile is not null)
+            {
+                throw new AuthConfigurationException("--dev cannot be combined with a configured token issuer (--jwt-*): choose one");
+            }
+
             parameters.ValidIssuer = JwtSettings.DevIssuer;
             parameters.IssuerSigningKey = devKey;
             return parameters;

@@ -27,7 +27,7 @@ internal static class RecordingChecks
         writer.Execute(http, request, async ledger =>
         {
             var stream = await ledger.FetchPrimary<Dataset>(StreamKeys.Dataset(id));
-            var state = stream.Aggregate ?? Dataset.Initial;
+            var state = await ledger.State(stream) ?? Dataset.Initial;
             WriteContext.RequireFound(state.Status != DatasetStatus.Unregistered, $"Dataset {id}");
             var events = DatasetDecider.Decide(
                 new RecordDatasetCheck(request.Check, request.Result, request.Details, ledger.Actor.Id, ledger.Now), state);

@@ -13,7 +13,7 @@ public sealed record RegisterDatasetRequest(
     string Uri,
     string Sha256,
     string License,
-    bool ContainsPersonalData,
+    bool? ContainsPersonalData,
     IReadOnlyList<string>? Tags,
     IReadOnlyList<string>? DerivedFrom,
     string? Schema,
@@ -28,7 +28,8 @@ internal sealed class RegisterDatasetValidator : AbstractValidator<RegisterDatas
         RuleFor(r => r.Uri).NotEmpty().MaximumLength(2048)
             .Must(u => Uri.TryCreate(u, UriKind.Absolute, out _)).WithMessage("'Uri' must be an absolute URI, e.g. s3://bucket/path.");
         RuleFor(r => r.Sha256).IsSha256();
-        RuleFor(r => r.License).NotEmpty().MaximumLength(FieldRules.MaxNameLength);
+        RuleFor(r => r.License).NotEmpty().IsText(FieldRules.MaxNameLength);
+        RuleFor(r => r.ContainsPersonalData).NotNull().WithMessage("'Contains Personal Data' must be given: true or false.");
         RuleFor(r => r.Tags).Must(t => t is null || t.Count <= FieldRules.MaxListLength).WithMessage("'Tags' may hold at most 256 tags.");
         RuleForEach(r => r.Tags).IsName();
         RuleFor(r => r.DerivedFrom).Must(t => t is null || t.Count <= FieldRules.MaxListLength).WithMessage("'DerivedFrom' may hold at most 256 datasets.");
@@ -49,9 +50,9 @@ internal static class Registering
             var parents = await DatasetStatuses.Of(ledger.Session, derivedFrom, ledger.Cancellation);
 
             var events = DatasetDecider.Decide(new RegisterDataset(
-                request.Name, request.Version, request.Uri, request.Sha256, request.License, request.ContainsPersonalData,
+                request.Name, request.Version, request.Uri, request.Sha256, request.License, request.ContainsPersonalData!.Value,
                 request.Tags ?? [], derivedFrom, request.Schema, request.RowCount, parents, ledger.Actor.Id, ledger.Now),
-                stream.Aggregate ?? Dataset.Initial);
+                (await ledger.State(stream) ?? Dataset.Initial));
 
             await ledger.Append(stream, events, DatasetEndpoints.Subject(id, request.Sha256));
             return new WriteOutcome.Created(id, stream.Key!, $"/v1/datasets/{id}");
@@ -69,7 +70,16 @@ internal static class DatasetStatuses
             return new Dictionary<string, DatasetStatus>();
         }
 
-        var found = await session.LoadManyAsync<Dataset>(ct, ids.Select(StreamKeys.Dataset));
-        return found.ToDictionary(d => d.DatasetId, d => d.Status, StringComparer.Ordinal);
+        var statuses = new Dictionary<string, DatasetStatus>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            // rebuilt from the dataset's events, not read from its (unsigned) read-model document
+            if (await session.Events.AggregateStreamAsync<Dataset>(StreamKeys.Dataset(id), token: ct) is { } dataset)
+            {
+                statuses[id] = dataset.Status;
+            }
+        }
+
+        return statuses;
     }
 }

@@ -19,7 +19,7 @@ internal static class Withdrawing
         writer.Execute(http, request, async ledger =>
         {
             var stream = await ledger.FetchPrimary<Dataset>(StreamKeys.Dataset(id));
-            var state = stream.Aggregate ?? Dataset.Initial;
+            var state = await ledger.State(stream) ?? Dataset.Initial;
             WriteContext.RequireFound(state.Status != DatasetStatus.Unregistered, $"Dataset {id}");
             var events = DatasetDecider.Decide(new WithdrawDataset(request.Reason, ledger.Actor.Id, ledger.Now), state);
             await ledger.Append(stream, events, DatasetEndpoints.Subject(id, state.Sha256));

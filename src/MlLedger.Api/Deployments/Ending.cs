@@ -27,7 +27,7 @@ internal static class Ending
         writer.Execute(http, request, async ledger =>
         {
             var stream = await ledger.FetchPrimary<Deployment>(StreamKeys.Deployment(id));
-            var deployment = stream.Aggregate ?? Deployment.Initial;
+            var deployment = await ledger.State(stream) ?? Deployment.Initial;
             WriteContext.RequireFound(deployment.Status != DeploymentStatus.None, $"Deployment {id}");
             var events = DeploymentDecider.Decide(command(ledger), deployment);
             await ledger.Append(stream, events, ModelEndpoints.Subject(deployment.Model, deployment.Version, deployment.ArtifactSha256));

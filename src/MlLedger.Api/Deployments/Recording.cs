@@ -33,7 +33,7 @@ internal static class Recording
             var model = await ModelEndpoints.Facts(ledger.Session, request.Model, request.Version, ledger.Cancellation);
             var events = DeploymentDecider.Decide(new RecordDeployment(
                 id, model, request.Model, request.Version, request.Environment, request.Endpoint, request.ArtifactSha256,
-                environments, ledger.Actor.Id, ledger.Now), stream.Aggregate ?? Deployment.Initial);
+                environments, ledger.Actor.Id, ledger.Now), (await ledger.State(stream) ?? Deployment.Initial));
 
             // the subject is the artifact actually deployed, so a mismatch is visible in the signed entry itself
             await ledger.Append(stream, events, ModelEndpoints.Subject(request.Model, request.Version, request.ArtifactSha256));

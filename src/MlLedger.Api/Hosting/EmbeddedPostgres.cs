@@ -36,6 +36,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Where the cluster's files are (under the data directory unless the server's OS user cannot reach it).</summary>
+    public string ClusterDirectory => _clusterDirectory;
+
     /// <summary>Connection string to the cluster's maintenance database, as the cluster owner.</summary>
     public string AdminConnectionString { get; }
 
@@ -48,9 +51,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         var binaries = PostgresBinaries.Locate();
         var root = Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(root);
-        var cluster = Path.Combine(root, "pg");
+        var clusterRoot = await binaries.ServerUserCanEnter(root, ct) ? root : FallbackClusterRoot(root);
+        var cluster = Path.Combine(clusterRoot, "pg");
         var passwordFile = Path.Combine(root, "pg-password");
-        var logFile = Path.Combine(root, "pg.log");
+        var logFile = Path.Combine(clusterRoot, "pg.log");
 
         if (!File.Exists(Path.Combine(cluster, "PG_VERSION")))
         {
@@ -142,6 +146,18 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             File.Delete(initPasswordFile);
         }
+    }
+
+    /// <summary>
+    /// Running as root, the server runs as the 'postgres' user, which cannot enter e.g. /root. The cluster then
+    /// lives in a directory of its own under /var/lib/mlledger, named after the data directory it belongs to.
+    /// </summary>
+    private static string FallbackClusterRoot(string dataDirectory)
+    {
+        var name = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dataDirectory)))[..16];
+        var path = Path.Combine("/var/lib/mlledger/embedded", name);
+        Directory.CreateDirectory(path);
+        return path;
     }
 
     private static void PrepareLogFile(string logFile, PostgresBinaries binaries)

@@ -49,6 +49,22 @@ internal sealed class PostgresBinaries
             "or use an external server with --db / MLLEDGER_DB.");
     }
 
+    /// <summary>Whether the server's OS user can enter <paramref name="directory"/> (always, when it is the current user).</summary>
+    public async Task<bool> ServerUserCanEnter(string directory, CancellationToken ct)
+    {
+        if (!_runAsServerUser)
+        {
+            return true;
+        }
+
+        using var probe = Process.Start(new ProcessStartInfo(SystemProgram("runuser"), ["-u", ServerUser, "--", "test", "-x", directory])
+        {
+            RedirectStandardError = true,
+        }) ?? throw new EmbeddedPostgresException("could not start runuser");
+        await probe.WaitForExitAsync(ct);
+        return probe.ExitCode == 0;
+    }
+
     /// <summary>Hands a path to the server's OS user when the server cannot run as the current user.</summary>
     public void GiveToServerUser(string path)
     {

@@ -23,6 +23,8 @@ internal sealed class LedgerExceptionHandler(IProblemDetailsService problems, IL
             BadHttpRequestException b => (b.StatusCode, "Malformed request", Describe(b), "malformed-request"),
             ConcurrencyException or ExistingStreamIdCollisionException or DocumentAlreadyExistsException or Ledger.StaleRead =>
                 (StatusCodes.Status409Conflict, "Concurrent change", "Another request changed this resource at the same time; retry.", "concurrency-conflict"),
+            PostgresException { SqlState: PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire } =>
+                (StatusCodes.Status400BadRequest, "Unsupported text", "The request holds characters the ledger cannot store (e.g. NUL).", "unsupported-text"),
             NpgsqlException { IsTransient: true } or TimeoutException =>
                 (StatusCodes.Status503ServiceUnavailable, "Ledger storage unavailable", "The database could not be reached; retry later.", "storage-unavailable"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The ledger could not complete the request.", "internal-error"),

@@ -48,26 +48,32 @@ internal static class FieldRules
     /// <summary>Lowercase names usable in ids and paths: datasets, models, environments, checks.</summary>
     public static IRuleBuilderOptions<T, string> IsName<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().MaximumLength(MaxNameLength)
-            .Matches("^[a-z0-9][a-z0-9._-]*$")
+            .Matches("^[a-z0-9][a-z0-9._-]*\\z")
             .WithMessage("'{PropertyName}' must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.");
 
     /// <summary>Versions: letters, digits, '.', '_', '+', '-' (no '@' or '/', which ids use as separators).</summary>
     public static IRuleBuilderOptions<T, string> IsVersion<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().MaximumLength(64)
-            .Matches("^[A-Za-z0-9][A-Za-z0-9._+-]*$")
+            .Matches("^[A-Za-z0-9][A-Za-z0-9._+-]*\\z")
             .WithMessage("'{PropertyName}' must be letters, digits, '.', '_', '+' or '-', starting with a letter or digit.");
 
     public static IRuleBuilderOptions<T, string> IsSha256<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().Length(64).Matches("^[0-9a-f]{64}$")
+        rule.NotEmpty().Length(64).Matches("^[0-9a-f]{64}\\z")
             .WithMessage("'{PropertyName}' must be a SHA-256 digest: 64 lowercase hex characters.");
 
     /// <summary>A dataset reference <c>name@version</c>.</summary>
     public static IRuleBuilderOptions<T, string> IsDatasetId<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().MaximumLength(MaxNameLength + 65)
-            .Matches("^[a-z0-9][a-z0-9._-]*@[A-Za-z0-9][A-Za-z0-9._+-]*$")
+            .Matches("^[a-z0-9][a-z0-9._-]*@[A-Za-z0-9][A-Za-z0-9._+-]*\\z")
             .WithMessage("'{PropertyName}' must name a dataset as name@version.");
 
     public static IRuleBuilderOptions<T, string?> IsText<T>(this IRuleBuilder<T, string?> rule, int max = MaxTextLength) =>
-        rule.MaximumLength(max).Must(s => s is null || s.All(c => !char.IsControl(c) || c is '\n' or '\r' or '\t'))
+        rule.MaximumLength(max).Must(IsPlainText)
             .WithMessage("'{PropertyName}' must not contain control characters.");
+
+    /// <summary>Text without control characters other than tab and line breaks (PostgreSQL refuses NUL outright).</summary>
+    public static bool IsPlainText(string? s) => s is null || s.All(c => !char.IsControl(c) || c is '\n' or '\r' or '\t');
+
+    /// <summary>A JSON value with no NUL character in any string or key, at any depth.</summary>
+    public static bool HasNoNul(System.Text.Json.JsonElement value) => !value.GetRawText().Contains("\\u0000", StringComparison.Ordinal);
 }

@@ -5,6 +5,7 @@ using Marten;
 using Marten.Exceptions;
 using MlLedger.Api.Http;
 using MlLedger.Integrity.Entries;
+using MlLedger.Integrity.Signing;
 
 namespace MlLedger.Api.Ledger;
 
@@ -32,7 +33,7 @@ internal abstract record WriteOutcome(string ResourceId, string PrimaryStream, i
 /// retry on a lost race when the client sent none, since the handler decides again on fresh state), and the
 /// answer with receipts and ETag. The handler fetches, decides and appends; this commits once.
 /// </summary>
-internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, TimeProvider clock)
+internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, TrustedKeys trusted, TimeProvider clock)
 {
     private const int Attempts = 8;
 
@@ -64,7 +65,7 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tim
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession();
-            var context = new WriteContext(session, sealer, actor, clock.GetUtcNow(), expectedVersion, ct);
+            var context = new WriteContext(session, sealer, trusted, actor, clock.GetUtcNow(), expectedVersion, ct);
             try
             {
                 var outcome = await handler(context);
@@ -128,7 +129,7 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tim
         return false;
     }
 
-    private static IResult Respond(WriteOutcome outcome, IEnumerable<(string Stream, long Version, long Seq, string Hash)> entries)
+    private static WithETag Respond(WriteOutcome outcome, IEnumerable<(string Stream, long Version, long Seq, string Hash)> entries)
     {
         var list = entries.ToList();
         var version = list.Where(e => e.Stream == outcome.PrimaryStream).Select(e => e.Version).DefaultIfEmpty(0).Max();
@@ -137,8 +138,8 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tim
         return outcome switch
         {
             WriteOutcome.Created created => new WithETag(TypedResults.Created(created.Location, receipt), etag),
-            WriteOutcome.RecordedRefusal refusal => Problems.Of(StatusCodes.Status409Conflict, refusal.Code, refusal.Detail,
-                new Dictionary<string, object?> { ["id"] = receipt.Id, ["entries"] = receipt.Entries }),
+            WriteOutcome.RecordedRefusal refusal => new WithETag(Problems.Of(StatusCodes.Status409Conflict, refusal.Code, refusal.Detail,
+                new Dictionary<string, object?> { ["id"] = receipt.Id, ["entries"] = receipt.Entries }), etag),
             _ => new WithETag(TypedResults.Ok(receipt), etag),
         };
     }
@@ -180,7 +181,12 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tim
     {
         var key = context.PrimaryStreamKey ?? "";
         var state = await context.Session.Events.FetchStreamStateAsync(key, context.Cancellation);
-        var current = state?.Version ?? 0;
+        if (state is null)
+        {
+            return Problems.NotFound($"The resource ({key})");
+        }
+
+        var current = state.Version;
         return new WithETag(
             Problems.Of(StatusCodes.Status412PreconditionFailed, "version-mismatch",
                 $"The resource is at version {current}, not the one given in If-Match."),

@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using MlLedger.Api.Storage;
 using MlLedger.Integrity.Entries;
+using MlLedger.Integrity.Signing;
 using MlLedger.Integrity.Statements;
 
 namespace MlLedger.Api.Ledger;
@@ -10,8 +11,8 @@ namespace MlLedger.Api.Ledger;
 /// One attempt at one write: the session, who is writing (from the validated token) and when.
 /// <see cref="Append{T}"/> is the sealing step: it turns domain events into signed, chained entries.
 /// </summary>
-internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer, Actor actor, DateTimeOffset now,
-    long? expectedVersion, CancellationToken ct)
+internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer, TrustedKeys trusted, Actor actor,
+    DateTimeOffset now, long? expectedVersion, CancellationToken ct)
 {
     private readonly Dictionary<string, (long Version, string? Hash)> _heads = new(StringComparer.Ordinal);
     private readonly List<(StreamVersion Position, IEvent Event)> _appended = [];
@@ -36,6 +37,15 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
 
     public Task<IEventStream<T>> Fetch<T>(string streamKey) where T : class =>
         Session.Events.FetchForWriting<T>(streamKey, Cancellation);
+
+    /// <summary>
+    /// The state decisions are made on: rebuilt from the stream's events up to the version fetched for writing,
+    /// never the stored read-model document (which no signature covers).
+    /// </summary>
+    public async Task<T?> State<T>(IEventStream<T> stream) where T : class =>
+        stream.StartingVersion is { } version and > 0
+            ? await Session.Events.AggregateStreamAsync<T>(stream.Key!, version: version, token: Cancellation)
+            : null;
 
     /// <summary>The resource named in the URL must exist: otherwise 404 (a missing reference in the body is a 409 refusal).</summary>
     public static void RequireFound(bool exists, string what)
@@ -103,11 +113,16 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
             return null;
         }
 
+        // recomputed from the previous entry's signed envelope: the stored hash header is not trusted
         var previous = await Session.Events.QueryAllRawEvents()
             .Where(e => e.StreamKey == streamKey && e.Version == version)
             .SingleAsync(Cancellation);
-        return EntryHeaders.Read(previous, EntryHeaders.Hash)
-            ?? throw new InvalidOperationException($"entry {streamKey}#{version} has no hash header");
+        var envelope = EntryHeaders.ReadEnvelope(previous)
+            ?? throw new InvalidOperationException($"entry {streamKey}#{version} has no signed envelope");
+        var signer = envelope.Signatures is [{ } only] ? trusted.Find(only.KeyId) : null;
+        return signer is null
+            ? throw new InvalidOperationException($"entry {streamKey}#{version} is not signed by a known ledger key")
+            : LeafBody.Hash(LeafBody.Build(envelope, signer.Key));
     }
 }
 

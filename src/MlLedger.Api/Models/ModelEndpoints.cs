@@ -33,7 +33,7 @@ internal static class ModelEndpoints
     /// <summary>What promotion and deployment deciders need to know about a model version.</summary>
     public static async Task<ModelVersionFacts> Facts(IQuerySession session, string model, string version, CancellationToken ct)
     {
-        var state = await session.LoadAsync<ModelVersion>(StreamKeys.ModelVersion(model, version), ct);
+        var state = await session.Events.AggregateStreamAsync<ModelVersion>(StreamKeys.ModelVersion(model, version), token: ct);
         return state is { Registered: true } ? ModelVersionFacts.Of(state) : ModelVersionFacts.NotFound(model, version);
     }
 }

@@ -17,8 +17,8 @@ internal sealed class RecordEvaluationValidator : AbstractValidator<RecordEvalua
         RuleFor(r => r.Dataset).IsDatasetId();
         RuleFor(r => r.Metrics).NotEmpty().WithMessage("'Metrics' must hold at least one metric.")
             .Must(m => m is null || m.Count <= FieldRules.MaxListLength).WithMessage("'Metrics' may hold at most 256 metrics.");
-        RuleForEach(r => r.Metrics).Must(m => m.Key.Length is > 0 and <= FieldRules.MaxNameLength && double.IsFinite(m.Value))
-            .WithMessage("each metric needs a name of 1-128 characters and a finite number.");
+        RuleForEach(r => r.Metrics).Must(m => m.Key.Length is > 0 and <= FieldRules.MaxNameLength && FieldRules.IsPlainText(m.Key) && double.IsFinite(m.Value))
+            .WithMessage("each metric needs a name of 1-128 plain characters and a finite number.");
     }
 }
 
@@ -34,7 +34,7 @@ internal static class RecordingEvaluations
         return writer.Execute(http, request, async ledger =>
         {
             var stream = await ledger.FetchPrimary<ModelVersion>(StreamKeys.ModelVersion(name, version));
-            var state = stream.Aggregate ?? ModelVersion.Initial;
+            var state = await ledger.State(stream) ?? ModelVersion.Initial;
             WriteContext.RequireFound(state.Registered, $"Model version {name}@{version}");
             var datasets = await DatasetStatuses.Of(ledger.Session, [request.Dataset], ledger.Cancellation);
             var evaluationId = Guid.CreateVersion7(ledger.Now).ToString();

@@ -23,17 +23,18 @@ internal sealed class RegisterModelVersionValidator : AbstractValidator<Register
     {
         RuleFor(r => r.Version).IsVersion();
         RuleFor(r => r.ArtifactSha256).IsSha256();
-        RuleFor(r => r.Framework).NotEmpty().MaximumLength(FieldRules.MaxNameLength);
+        RuleFor(r => r.Framework).NotEmpty().IsText(FieldRules.MaxNameLength);
         RuleFor(r => r.TrainingRunId).IsText(FieldRules.MaxNameLength * 2);
-        RuleFor(r => r.CodeCommit).Matches("^[0-9a-f]{7,64}$").When(r => r.CodeCommit is not null)
+        RuleFor(r => r.CodeCommit).Matches("^[0-9a-f]{7,64}\\z").When(r => r.CodeCommit is not null)
             .WithMessage("'Code Commit' must be a hex commit id (7 to 64 characters).");
         RuleFor(r => r.TrainedOn).NotEmpty().WithMessage("'Trained On' must name at least one dataset (name@version).")
             .Must(t => t is null || t.Count <= FieldRules.MaxListLength).WithMessage("'Trained On' may hold at most 256 datasets.");
         RuleForEach(r => r.TrainedOn).IsDatasetId();
         RuleFor(r => r.Parameters).Must(p => p is null || p.Count <= FieldRules.MaxListLength)
             .WithMessage("'Parameters' may hold at most 256 entries.");
-        RuleForEach(r => r.Parameters).Must(p => p.Key.Length is > 0 and <= FieldRules.MaxNameLength && p.Value.GetRawText().Length <= 4096)
-            .WithMessage("each parameter needs a name of 1-128 characters and a value of at most 4096 characters of JSON.");
+        RuleForEach(r => r.Parameters).Must(p => p.Key.Length is > 0 and <= FieldRules.MaxNameLength && FieldRules.IsPlainText(p.Key)
+                                                 && p.Value.GetRawText().Length <= 4096 && FieldRules.HasNoNul(p.Value))
+            .WithMessage("each parameter needs a name of 1-128 plain characters and a value of at most 4096 characters of JSON without NUL.");
     }
 }
 
@@ -53,7 +54,7 @@ internal static class RegisteringVersions
             var events = ModelVersionDecider.Decide(new RegisterModelVersion(
                 name, request.Version, request.ArtifactSha256, request.Framework, request.TrainingRunId, request.CodeCommit,
                 request.TrainedOn, request.Parameters ?? new Dictionary<string, JsonElement>(), datasets, ledger.Actor.Id, ledger.Now),
-                stream.Aggregate ?? ModelVersion.Initial);
+                (await ledger.State(stream) ?? ModelVersion.Initial));
             await ledger.Append(stream, events, ModelEndpoints.Subject(name, request.Version, request.ArtifactSha256));
             var id = ModelVersionIds.Of(name, request.Version);
             return new WriteOutcome.Created(id, stream.Key!, $"/v1/models/{name}/versions/{request.Version}");
@@ -64,8 +65,8 @@ internal static class RegisteringVersions
 /// <summary>Route values are checked like body fields: a model name must be a valid name.</summary>
 internal static class ModelName
 {
-    private static readonly System.Text.RegularExpressions.Regex Valid = new("^[a-z0-9][a-z0-9._-]{0,127}$");
-    private static readonly System.Text.RegularExpressions.Regex ValidVersion = new("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$");
+    private static readonly System.Text.RegularExpressions.Regex Valid = new("^[a-z0-9][a-z0-9._-]{0,127}\\z");
+    private static readonly System.Text.RegularExpressions.Regex ValidVersion = new("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}\\z");
 
     public static IResult? Problem(string name, string? version = null)
     {

@@ -25,7 +25,7 @@ internal static class Retiring
         return writer.Execute(http, request, async ledger =>
         {
             var stream = await ledger.FetchPrimary<ModelVersion>(StreamKeys.ModelVersion(name, version));
-            var state = stream.Aggregate ?? ModelVersion.Initial;
+            var state = await ledger.State(stream) ?? ModelVersion.Initial;
             WriteContext.RequireFound(state.Registered, $"Model version {name}@{version}");
             var events = ModelVersionDecider.Decide(new RetireModelVersion(request.Reason, ledger.Actor.Id, ledger.Now), state);
             await ledger.Append(stream, events, ModelEndpoints.Subject(name, version, state.ArtifactSha256));

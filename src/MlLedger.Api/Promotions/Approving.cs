@@ -30,33 +30,39 @@ internal static class Approving
         writer.Execute(http, request, async ledger =>
         {
             var stream = await ledger.FetchPrimary<Promotion>(StreamKeys.Promotion(id));
-            var promotion = stream.Aggregate ?? Promotion.Initial;
+            var promotion = await ledger.State(stream) ?? Promotion.Initial;
             WriteContext.RequireFound(promotion.Status != PromotionStatus.None, $"Promotion {id}");
             var model = await ModelEndpoints.Facts(ledger.Session, promotion.Model, promotion.Version, ledger.Cancellation);
             PromotionCommand command = request.Decision == ApprovalDecision.Approve
                 ? new ApprovePromotion(ledger.Actor.Id, ledger.Actor.Roles, request.Comment, model, ledger.Now)
                 : new RejectPromotion(ledger.Actor.Id, ledger.Actor.Roles, request.Comment, ledger.Now);
-            var events = PromotionDecider.Decide(command, promotion);
-            var subject = ModelEndpoints.Subject(promotion.Model, promotion.Version, promotion.ArtifactSha256);
-            await ledger.Append(stream, events, subject);
-
-            if (events.OfType<PromotionApproved>().SingleOrDefault() is { } approved)
+            try
             {
-                var modelStream = await ledger.Fetch<ModelVersion>(StreamKeys.ModelVersion(promotion.Model, promotion.Version));
-                IReadOnlyList<object> stageChanged;
-                try
+                var events = PromotionDecider.Decide(command, promotion);
+                var subject = ModelEndpoints.Subject(promotion.Model, promotion.Version, promotion.ArtifactSha256);
+                await ledger.Append(stream, events, subject);
+                if (events.OfType<PromotionApproved>().SingleOrDefault() is { } approved)
                 {
-                    stageChanged = ModelVersionDecider.Decide(
-                        new ChangeStage(approved.TargetStage, id, ledger.Now), modelStream.Aggregate ?? ModelVersion.Initial);
+                    var modelStream = await ledger.Fetch<ModelVersion>(StreamKeys.ModelVersion(promotion.Model, promotion.Version));
+                    var stageChanged = ModelVersionDecider.Decide(
+                        new ChangeStage(approved.TargetStage, id, ledger.Now), await ledger.State(modelStream) ?? ModelVersion.Initial);
+                    await ledger.Append(modelStream, stageChanged, subject);
                 }
-                catch (DomainRejection rejection) when (rejection.Code == "already-in-stage")
+            }
+            catch (DomainRejection rejection) when (rejection.Code == "already-in-stage")
+            {
+                if (await Moved(ledger, stream))
                 {
-                    // the model moved after the promotion was read: a concurrent approval completed it first
-                    throw new StaleRead($"promotion {id} was completed concurrently");
+                    // the promotion was completed by a concurrent approval after it was read: decide again
+                    throw new StaleRead($"promotion {id} changed while it was being approved");
                 }
-                await ledger.Append(modelStream, stageChanged, subject);
+
+                throw;
             }
 
             return new WriteOutcome.Done(id, stream.Key!);
         });
+
+    private static async Task<bool> Moved(WriteContext ledger, JasperFx.Events.IEventStream<Promotion> stream) =>
+        (await ledger.Session.Events.FetchStreamStateAsync(stream.Key!, ledger.Cancellation))?.Version != stream.StartingVersion;
 }

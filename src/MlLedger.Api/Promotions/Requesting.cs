@@ -33,7 +33,7 @@ internal static class Requesting
             var model = await ModelEndpoints.Facts(ledger.Session, request.Model, request.Version, ledger.Cancellation);
             var events = PromotionDecider.Decide(
                 new RequestPromotion(id, model, target, request.Justification, quorum, ledger.Actor.Id, ledger.Now),
-                stream.Aggregate ?? Promotion.Initial);
+                (await ledger.State(stream) ?? Promotion.Initial));
             await ledger.Append(stream, events, ModelEndpoints.Subject(request.Model, request.Version, model.ArtifactSha256));
             return new WriteOutcome.Created(id, stream.Key!, $"/v1/promotions/{id}");
         });

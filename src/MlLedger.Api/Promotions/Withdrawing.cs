@@ -20,7 +20,7 @@ internal static class Withdrawing
         writer.Execute(http, request, async ledger =>
         {
             var stream = await ledger.FetchPrimary<Promotion>(StreamKeys.Promotion(id));
-            var promotion = stream.Aggregate ?? Promotion.Initial;
+            var promotion = await ledger.State(stream) ?? Promotion.Initial;
             WriteContext.RequireFound(promotion.Status != PromotionStatus.None, $"Promotion {id}");
             var events = PromotionDecider.Decide(
                 new WithdrawPromotion(ledger.Actor.Id, ledger.Actor.IsAdmin, request.Reason, ledger.Now), promotion);

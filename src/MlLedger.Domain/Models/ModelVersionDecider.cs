@@ -79,9 +79,12 @@ public static class ModelVersionDecider
     private static ModelVersionStageChanged[] ChangeStage(ChangeStage c, ModelVersion state)
     {
         RequireLive(state);
-        if (c.ToStage == state.Stage)
+        // promotions only move a version up; an older promotion completing later must not demote it
+        if (c.ToStage <= state.Stage)
         {
-            throw new DomainRejection("already-in-stage", $"{state.ModelVersionId} is already in stage '{StageNames.Of(state.Stage)}'.");
+            throw new DomainRejection(
+                "already-in-stage",
+                $"{state.ModelVersionId} is already in stage '{StageNames.Of(state.Stage)}', not below '{StageNames.Of(c.ToStage)}'.");
         }
 
         return [new ModelVersionStageChanged(state.ModelVersionId, state.Stage, c.ToStage, c.PromotionId, c.Now)];

@@ -76,6 +76,14 @@ public static class PromotionDecider
         }
 
         RequireLive(model);
+        if (model.Stage >= state.TargetStage)
+        {
+            throw new DomainRejection(
+                "already-in-stage",
+                $"{state.ModelVersionId} is already in stage '{StageNames.Of(model.Stage)}' (another promotion completed); " +
+                $"promotion {state.PromotionId} to '{StageNames.Of(state.TargetStage)}' can only be withdrawn.");
+        }
+
         if (!Sha256Digests.AreEqual(model.ArtifactSha256, state.ArtifactSha256))
         {
             throw new DomainRejection(
