@@ -4,6 +4,7 @@ using JasperFx;
 using Marten;
 using Marten.Exceptions;
 using MlLedger.Api.Http;
+using MlLedger.Domain;
 using MlLedger.Integrity.Entries;
 using MlLedger.Integrity.Signing;
 
@@ -87,6 +88,17 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tru
             catch (Exception e) when (e is ConcurrencyException or StaleRead && expectedVersion is not null)
             {
                 return await PreconditionFailed(context);
+            }
+            catch (DomainRejection) when (idempotency is not null)
+            {
+                // a twin request with the same key may have committed between our first look and our decision
+                // (e.g. "already registered" by that very twin): its answer is ours
+                if (await Replay(idempotency, ct) is { } replayed)
+                {
+                    return replayed;
+                }
+
+                throw;
             }
             catch (ResourceNotFound missing)
             {
