@@ -33,6 +33,3 @@ internal static class ExitCodes
     public const int Failed = 1;
     public const int UsageOrConnection = 2;
 }
-
-/// <summary>Lets tests locate the CLI assembly to run it as a separate process.</summary>
-public static class ExitCodesMarker;

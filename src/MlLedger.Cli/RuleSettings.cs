@@ -42,7 +42,7 @@ internal sealed record RuleSettings(ApprovalQuorum Quorum, EnvironmentStages Env
         });
 
     private static Stage Stage(string name, string option) =>
-        Enum.GetValues<Stage>().FirstOrDefault(s => StageNames.Of(s) == name, (Stage)(-1)) is var stage && Enum.IsDefined(stage)
+        StageNames.TryParse(name, out var stage)
             ? stage
             : throw new FormatException($"{option}: '{name}' is not a stage (none, staging, production)");
 }

@@ -18,4 +18,20 @@ public static class StageNames
         Stage.Production => "production",
         _ => ((int)stage).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    /// <summary>Reads a wire name ("none", "staging", "production"), exactly.</summary>
+    public static bool TryParse(string? name, out Stage stage)
+    {
+        foreach (var candidate in Enum.GetValues<Stage>())
+        {
+            if (string.Equals(Of(candidate), name, StringComparison.Ordinal))
+            {
+                stage = candidate;
+                return true;
+            }
+        }
+
+        stage = Stage.None;
+        return false;
+    }
 }

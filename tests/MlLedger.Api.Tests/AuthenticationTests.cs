@@ -8,7 +8,6 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MlLedger.Api.Auth;
 using MlLedger.Api.Tests.Infrastructure;
-using Npgsql;
 using static MlLedger.Api.Tests.Infrastructure.Requests;
 
 namespace MlLedger.Api.Tests;
@@ -44,7 +43,7 @@ public sealed class AuthenticationTests(LedgerFixture shared) : IClassFixture<Le
     [MemberData(nameof(BadTokensOnEachEndpoint))]
     public async Task An_untrusted_token_is_answered_401_and_nothing_is_stored(string token, string endpoint)
     {
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
         using var client = ClientFor(token);
 
         using var response = await Call(client, endpoint, $"auth-{token}");
@@ -55,7 +54,7 @@ public sealed class AuthenticationTests(LedgerFixture shared) : IClassFixture<Le
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(401, (int?)JsonNode.Parse(body)!["status"]);
 
-        Assert.Equal(before, await StoredEntries());
+        Assert.Equal(before, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -209,12 +208,4 @@ public sealed class AuthenticationTests(LedgerFixture shared) : IClassFixture<Le
         "GET /v1/keys" => client.GetAsync("/v1/keys"),
         _ => throw new ArgumentException($"unknown endpoint {endpoint}", nameof(endpoint)),
     };
-
-    private async Task<long> StoredEntries()
-    {
-        await using var connection = new NpgsqlConnection(_ledger.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM mlledger.mt_events", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 }

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using MlLedger.Api.Tests.Infrastructure;
-using Npgsql;
 using static MlLedger.Api.Tests.Infrastructure.Requests;
 
 namespace MlLedger.Api.Tests;
@@ -71,7 +70,7 @@ public sealed partial class AuthorizationTests(LedgerFixture shared) : IClassFix
     [MemberData(nameof(RoleMatrix))]
     public async Task Each_role_is_let_through_or_forbidden_as_the_policies_say(string method, string path, string role, bool allowed)
     {
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
         using var client = role == "nobody" ? _ledger.Client("nobody") : _ledger.Client($"{role}-user", role);
 
         using var response = await Send(client, method, path);
@@ -85,7 +84,7 @@ public sealed partial class AuthorizationTests(LedgerFixture shared) : IClassFix
         else
         {
             Assert.True(status == 403, $"{role} on {method} {path}: expected 403, got {status}: {body}");
-            Assert.Equal(before, await StoredEntries());
+            Assert.Equal(before, await _ledger.StoredEntries());
         }
     }
 
@@ -182,12 +181,4 @@ public sealed partial class AuthorizationTests(LedgerFixture shared) : IClassFix
         _ when path.EndsWith("/approvals", StringComparison.Ordinal) => Approval(),
         _ => new { reason = "no longer needed" },
     };
-
-    private async Task<long> StoredEntries()
-    {
-        await using var connection = new NpgsqlConnection(_ledger.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM mlledger.mt_events", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 }

@@ -17,7 +17,7 @@ public sealed class DevModeTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_token_from_the_token_command_is_accepted_and_one_from_another_issuer_is_not()
     {
-        var cli = typeof(MlLedger.Cli.ExitCodesMarker).Assembly.Location;
+        var cli = typeof(MlLedger.Cli.ExitCodes).Assembly.Location;
         var dataDirectory = Path.GetDirectoryName(_ledger.KeysDirectory)!;
         var minted = await Processes.Run("dotnet", cli, "token", "--sub", "alice", "--roles", "auditor", "--data-dir", dataDirectory);
         Assert.True(minted.ExitCode == 0, minted.Output);
@@ -39,7 +39,7 @@ public sealed class DevModeTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task The_token_command_refuses_without_a_dev_key()
     {
-        var cli = typeof(MlLedger.Cli.ExitCodesMarker).Assembly.Location;
+        var cli = typeof(MlLedger.Cli.ExitCodes).Assembly.Location;
         var empty = Directory.CreateTempSubdirectory("mlledger-nokey-").FullName;
         try
         {

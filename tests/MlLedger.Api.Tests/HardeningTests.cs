@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using MlLedger.Api.Tests.Infrastructure;
-using Npgsql;
 using static MlLedger.Api.Tests.Infrastructure.Requests;
 
 namespace MlLedger.Api.Tests;
@@ -22,7 +21,7 @@ public sealed class HardeningTests(LedgerFixture shared) : IClassFixture<LedgerF
     public async Task A_read_model_edited_in_sql_does_not_let_an_unpromoted_version_deploy()
     {
         await Lineage("forged", "1");
-        await Sql("UPDATE mlledger.mt_doc_modelversion SET data = jsonb_set(data, '{stage}', '\"Production\"') WHERE id = 'models/forged/1'");
+        Assert.Equal(1, await _ledger.Sql("UPDATE mlledger.mt_doc_modelversion SET data = jsonb_set(data, '{stage}', '\"Production\"') WHERE id = 'models/forged/1'"));
 
         var refused = await _pipeline.Post("/v1/deployments", Deployment("forged", "1")).Expect(HttpStatusCode.Conflict);
         Assert.Equal("stage-not-reached", (string?)refused["code"]);
@@ -46,10 +45,10 @@ public sealed class HardeningTests(LedgerFixture shared) : IClassFixture<LedgerF
     [InlineData("nul\u0000name")]
     public async Task A_name_with_a_control_character_is_a_400_and_stores_nothing(string name)
     {
-        var before = await Count();
+        var before = await _ledger.StoredEntries();
         var problem = await _pipeline.Post("/v1/datasets", Dataset(name, "1")).Expect(HttpStatusCode.BadRequest);
         Assert.Contains("name", problem["errors"]!.AsObject().Select(e => e.Key));
-        Assert.Equal(before, await Count());
+        Assert.Equal(before, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -127,20 +126,4 @@ public sealed class HardeningTests(LedgerFixture shared) : IClassFixture<LedgerF
 
     private static StringContent JsonContent(object body) =>
         new(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-
-    private async Task<long> Count()
-    {
-        await using var connection = new NpgsqlConnection(_ledger.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM mlledger.mt_events", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task Sql(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_ledger.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
 }

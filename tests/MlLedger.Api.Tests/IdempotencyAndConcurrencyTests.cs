@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlLedger.Api.Tests.Infrastructure;
-using Npgsql;
 using static MlLedger.Api.Tests.Infrastructure.Requests;
 
 namespace MlLedger.Api.Tests;
@@ -27,14 +26,14 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
     [Fact]
     public async Task The_same_key_and_body_twice_get_the_same_answer_and_one_entry()
     {
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var first = await Send(_pipeline, "/v1/datasets", Dataset("idem-same", "1"), key: "idem-same-1");
         var retry = await Send(_pipeline, "/v1/datasets", Dataset("idem-same", "1"), key: "idem-same-1");
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
         Assert.Equal(first, retry);
-        Assert.Equal(before + 1, await StoredEntries());
+        Assert.Equal(before + 1, await _ledger.StoredEntries());
         Assert.Equal((long)first.Json["entries"]![0]!["seq"]!, (long)retry.Json["entries"]![0]!["seq"]!);
     }
 
@@ -42,13 +41,13 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
     public async Task The_same_key_with_another_body_is_answered_422_and_the_other_body_is_not_applied()
     {
         await Send(_pipeline, "/v1/datasets", Dataset("idem-first", "1"), key: "idem-reused");
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var reused = await Send(_pipeline, "/v1/datasets", Dataset("idem-second", "1"), key: "idem-reused");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.Status);
         Assert.Equal("idempotency-key-reused", (string?)reused.Json["code"]);
-        Assert.Equal(before, await StoredEntries());
+        Assert.Equal(before, await _ledger.StoredEntries());
         await _pipeline.GetAsync("/v1/datasets/idem-second@1").Expect(HttpStatusCode.NotFound);
     }
 
@@ -69,7 +68,7 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
     [Fact]
     public async Task A_refused_write_retried_with_its_key_gets_the_same_409_and_stores_nothing()
     {
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var first = await Send(_pipeline, "/v1/models/idem-refused/versions", ModelVersion("1", null, "idem-missing@1"), key: "idem-refused-1");
         var retry = await Send(_pipeline, "/v1/models/idem-refused/versions", ModelVersion("1", null, "idem-missing@1"), key: "idem-refused-1");
@@ -78,7 +77,7 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
         Assert.Equal("dataset-not-found", (string?)first.Json["code"]);
         Assert.Equal(HttpStatusCode.Conflict, retry.Status);
         Assert.Equal("dataset-not-found", (string?)retry.Json["code"]);
-        Assert.Equal(before, await StoredEntries());
+        Assert.Equal(before, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -86,7 +85,7 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
     {
         var dataset = (string)(await _pipeline.Post("/v1/datasets", Dataset("idem-blocked-data", "1")).Expect(HttpStatusCode.Created))["id"]!;
         await _pipeline.Post("/v1/models/idem-blocked/versions", ModelVersion("1", null, dataset)).Expect(HttpStatusCode.Created);
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var first = await Send(_pipeline, "/v1/deployments", Deployment("idem-blocked", "1", "moon-base"), key: "idem-blocked-1");
         var retry = await Send(_pipeline, "/v1/deployments", Deployment("idem-blocked", "1", "moon-base"), key: "idem-blocked-1");
@@ -97,7 +96,7 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
         Assert.Equal(first.Json["id"]!.ToJsonString(), retry.Json["id"]!.ToJsonString());
         Assert.Equal(first.Json["entries"]!.ToJsonString(), retry.Json["entries"]!.ToJsonString());
         Assert.Equal((string?)first.Json["code"], (string?)retry.Json["code"]);
-        Assert.Equal(before + 1, await StoredEntries());
+        Assert.Equal(before + 1, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -119,14 +118,14 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
     {
         await _pipeline.Post("/v1/datasets", Dataset("etag-stale", "1")).Expect(HttpStatusCode.Created);
         await _pipeline.Post("/v1/datasets/etag-stale@1/checks", Check()).Expect(HttpStatusCode.OK);
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var stale = await Send(_pipeline, "/v1/datasets/etag-stale@1/checks", Check(), ifMatch: "\"1\"");
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.Status);
         Assert.Equal("version-mismatch", (string?)stale.Json["code"]);
         Assert.Equal("\"2\"", stale.ETag);
-        Assert.Equal(before, await StoredEntries());
+        Assert.Equal(before, await _ledger.StoredEntries());
     }
 
     [Theory]
@@ -137,13 +136,13 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
     public async Task A_malformed_if_match_is_answered_400_and_appends_nothing(string ifMatch, string name)
     {
         await _pipeline.Post("/v1/datasets", Dataset(name, "1")).Expect(HttpStatusCode.Created);
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var bad = await Send(_pipeline, $"/v1/datasets/{name}@1/checks", Check(), ifMatch: ifMatch);
 
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.Equal("bad-if-match", (string?)bad.Json["code"]);
-        Assert.Equal(before, await StoredEntries());
+        Assert.Equal(before, await _ledger.StoredEntries());
     }
 
     [Theory]
@@ -176,14 +175,14 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
     [Fact]
     public async Task Twenty_racing_registrations_of_one_dataset_give_one_201_and_nineteen_409s()
     {
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Send(_pipeline, "/v1/datasets", Dataset("race-register", "1"))));
 
         Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
         var unexpected = answers.Where(a => a.Status != HttpStatusCode.Created && !IsRefusal(a, "dataset-already-registered")).ToList();
         Assert.True(unexpected.Count == 0, string.Join('\n', unexpected.Select(a => $"{(int)a.Status} {a.Body}")));
-        Assert.Equal(before + 1, await StoredEntries());
+        Assert.Equal(before + 1, await _ledger.StoredEntries());
         await AssertLedgerVerifies("datasets/race-register@1");
     }
 
@@ -206,26 +205,26 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
     {
         var dataset = (string)(await _pipeline.Post("/v1/datasets", Dataset("race-key-data", "1")).Expect(HttpStatusCode.Created))["id"]!;
         await _pipeline.Post("/v1/models/race-key/versions", ModelVersion("1", null, dataset)).Expect(HttpStatusCode.Created);
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 8)
             .Select(_ => Send(_pipeline, "/v1/promotions", Promotion("race-key", "1", "staging"), key: "race-key-promotion")));
 
         AssertAllTheSame(answers, HttpStatusCode.Created);
-        Assert.Equal(before + 1, await StoredEntries());
+        Assert.Equal(before + 1, await _ledger.StoredEntries());
         await AssertLedgerVerifies($"promotions/{(string)answers[0].Json["id"]!}");
     }
 
     [Fact]
     public async Task Racing_retries_of_one_dataset_registration_with_one_key_all_get_the_first_answer()
     {
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 8)
             .Select(_ => Send(_pipeline, "/v1/datasets", Dataset("race-key-register", "1"), key: "race-key-register")));
 
         AssertAllTheSame(answers, HttpStatusCode.Created);
-        Assert.Equal(before + 1, await StoredEntries());
+        Assert.Equal(before + 1, await _ledger.StoredEntries());
         await AssertLedgerVerifies("datasets/race-key-register@1");
     }
 
@@ -272,14 +271,5 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
         using var response = await client.SendAsync(request);
         return new Answer(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.ETag?.Tag,
             response.Headers.Location?.ToString());
-    }
-
-    private async Task<long> StoredEntries()
-    {
-        await using var connection = new NpgsqlConnection(_ledger.ConnectionString);
-        await connection.OpenAsync();
-        // Marten's tombstones (placeholders for sequence numbers a failed commit had reserved) are not ledger entries
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM mlledger.mt_events WHERE stream_id <> 'mt_tombstone'", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using MlLedger.Api.Tests.Infrastructure;
-using Npgsql;
 using static MlLedger.Api.Tests.Infrastructure.Requests;
 
 namespace MlLedger.Api.Tests;
@@ -107,12 +106,12 @@ public sealed class RefusalTests(LedgerFixture shared) : IClassFixture<LedgerFix
     public async Task Deploying_another_artifact_than_the_registered_one_is_blocked_and_the_block_is_recorded()
     {
         await RegisterModel("ref-mismatch");
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var blocked = await _pipeline.Post("/v1/deployments", Deployment("ref-mismatch", "1", "dev-eu", Sha('c'))).Expect(HttpStatusCode.Conflict);
 
         Assert.Equal("artifact-mismatch", (string?)blocked["code"]);
-        Assert.Equal(before + 1, await StoredEntries());
+        Assert.Equal(before + 1, await _ledger.StoredEntries());
         await AssertOneDeploymentBlocked(blocked, "artifact-mismatch");
     }
 
@@ -120,12 +119,12 @@ public sealed class RefusalTests(LedgerFixture shared) : IClassFixture<LedgerFix
     public async Task Deploying_to_an_unknown_environment_is_blocked_and_the_block_is_recorded()
     {
         await RegisterModel("ref-moon");
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var blocked = await _pipeline.Post("/v1/deployments", Deployment("ref-moon", "1", "moon-base")).Expect(HttpStatusCode.Conflict);
 
         Assert.Equal("unknown-environment", (string?)blocked["code"]);
-        Assert.Equal(before + 1, await StoredEntries());
+        Assert.Equal(before + 1, await _ledger.StoredEntries());
         await AssertOneDeploymentBlocked(blocked, "unknown-environment");
     }
 
@@ -153,24 +152,24 @@ public sealed class RefusalTests(LedgerFixture shared) : IClassFixture<LedgerFix
     [Fact]
     public async Task Approving_an_unknown_promotion_is_answered_404_and_nothing_is_stored()
     {
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var problem = await _bob.Post("/v1/promotions/0197a5d2-0000-7000-8000-0000000000fe/approvals", Approval()).Expect(HttpStatusCode.NotFound);
 
         Assert.Equal("not-found", (string?)problem["code"]);
-        Assert.Equal(before, await StoredEntries());
+        Assert.Equal(before, await _ledger.StoredEntries());
     }
 
     [Fact]
     public async Task Recording_a_check_on_an_unknown_dataset_is_answered_404_and_nothing_is_stored()
     {
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
 
         var problem = await _pipeline.Post("/v1/datasets/ref-nowhere@2/checks", new { check = "pii-scan", result = "passed" })
             .Expect(HttpStatusCode.NotFound);
 
         Assert.Equal("not-found", (string?)problem["code"]);
-        Assert.Equal(before, await StoredEntries());
+        Assert.Equal(before, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -211,9 +210,9 @@ public sealed class RefusalTests(LedgerFixture shared) : IClassFixture<LedgerFix
     /// <summary>Expects a 409 refusal and checks that it appended nothing.</summary>
     private async Task<JsonObject> Refused(Func<Task<HttpResponseMessage>> request)
     {
-        var before = await StoredEntries();
+        var before = await _ledger.StoredEntries();
         var problem = await request().Expect(HttpStatusCode.Conflict);
-        Assert.Equal(before, await StoredEntries());
+        Assert.Equal(before, await _ledger.StoredEntries());
         Assert.Equal(409, (int?)problem["status"]);
         return problem;
     }
@@ -246,13 +245,5 @@ public sealed class RefusalTests(LedgerFixture shared) : IClassFixture<LedgerFix
         await RegisterModel(model);
         var requested = await _alice.Post("/v1/promotions", Promotion(model, "1", stage)).Expect(HttpStatusCode.Created);
         return (string)requested["id"]!;
-    }
-
-    private async Task<long> StoredEntries()
-    {
-        await using var connection = new NpgsqlConnection(_ledger.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM mlledger.mt_events", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

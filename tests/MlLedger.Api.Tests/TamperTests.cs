@@ -1,6 +1,5 @@
 using System.Net;
 using MlLedger.Api.Tests.Infrastructure;
-using Npgsql;
 using static MlLedger.Api.Tests.Infrastructure.Requests;
 
 namespace MlLedger.Api.Tests;
@@ -59,7 +58,7 @@ public sealed class TamperTests(LedgerFixture shared) : IClassFixture<LedgerFixt
     {
         var seq = await RegisterDataset("tamper-cli");
         var token = _ledger.Issuer.Token("audrey", "auditor");
-        var cli = typeof(MlLedger.Cli.ExitCodesMarker).Assembly.Location;
+        var cli = typeof(MlLedger.Cli.ExitCodes).Assembly.Location;
 
         var intact = await Processes.Run("dotnet", cli, "verify-stream", "datasets/tamper-cli@1", "--server", _ledger.Address.ToString(), "--token", token);
         Assert.True(intact.ExitCode == 0, intact.Output);
@@ -84,14 +83,8 @@ public sealed class TamperTests(LedgerFixture shared) : IClassFixture<LedgerFixt
         return ((long)entry["seq"]!, (string)entry["failures"]!.AsArray().Single()!["code"]!);
     }
 
+    private async Task Sql(string sql) => Assert.Equal(1, await _ledger.Sql(sql));
+
     private Task<System.Text.Json.Nodes.JsonObject> Verify(string stream) =>
         _ledger.Client("audrey", "auditor").GetAsync($"/v1/verification/streams?stream={Uri.EscapeDataString(stream)}").Expect(HttpStatusCode.OK);
-
-    private async Task Sql(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_ledger.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
 }

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlLedger.Api.Tests.Infrastructure;
-using Npgsql;
 using static MlLedger.Api.Tests.Infrastructure.Requests;
 
 namespace MlLedger.Api.Tests;
@@ -87,7 +86,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
         Assert.Equal("validation-failed", (string?)problem["code"]);
         var errors = problem["errors"]!.AsObject();
         Assert.True(errors.ContainsKey(errorKey), $"expected errors[{errorKey}], got {errors.ToJsonString()}");
-        Assert.Equal(0, await StoredEntries());
+        Assert.Equal(0, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -103,7 +102,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
 
         var keys = problem["errors"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["name", "rowCount", "sha256", "uri"], keys);
-        Assert.Equal(0, await StoredEntries());
+        Assert.Equal(0, await _ledger.StoredEntries());
     }
 
     [Theory]
@@ -116,7 +115,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
         var problem = await Problem(Datasets, json, HttpStatusCode.BadRequest);
 
         Assert.True((string?)problem["code"] == "malformed-request", $"{because}: {problem.ToJsonString()}");
-        Assert.Equal(0, await StoredEntries());
+        Assert.Equal(0, await _ledger.StoredEntries());
     }
 
     [Theory]
@@ -136,7 +135,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
         var problem = await Problem(path, body.ToJsonString(), HttpStatusCode.BadRequest);
 
         Assert.Equal("malformed-request", (string?)problem["code"]);
-        Assert.Equal(0, await StoredEntries());
+        Assert.Equal(0, await _ledger.StoredEntries());
     }
 
     [Theory]
@@ -154,7 +153,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
         Assert.Equal("validation-failed", (string?)problem["code"]);
         var keys = problem["errors"]!.AsObject().Select(p => p.Key).ToArray();
         Assert.Single(keys, k => k.StartsWith("metrics[", StringComparison.Ordinal));
-        Assert.Equal(0, await StoredEntries());
+        Assert.Equal(0, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -168,7 +167,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
 
         var problem = await ProblemOf(response, HttpStatusCode.BadRequest);
         Assert.Equal("malformed-request", (string?)problem["code"]);
-        Assert.Equal(0, await StoredEntries());
+        Assert.Equal(0, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -177,7 +176,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
         var problem = await Problem(Datasets, "null", HttpStatusCode.BadRequest);
 
         Assert.Equal("malformed-request", (string?)problem["code"]);
-        Assert.Equal(0, await StoredEntries());
+        Assert.Equal(0, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -185,7 +184,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
     {
         await Problem(Promotions, OversizedPromotion(), HttpStatusCode.RequestEntityTooLarge);
 
-        Assert.Equal(0, await StoredEntries());
+        Assert.Equal(0, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -211,7 +210,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("malformed-request", (string?)(await ProblemOf(response, HttpStatusCode.BadRequest))["code"]);
-        Assert.Equal(0, await StoredEntries());
+        Assert.Equal(0, await _ledger.StoredEntries());
     }
 
     [Theory]
@@ -229,7 +228,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
 
         Assert.Equal("validation-failed", (string?)problem["code"]);
         Assert.True(problem["errors"]!.AsObject().ContainsKey(errorKey), problem.ToJsonString());
-        Assert.Equal(0, await StoredEntries());
+        Assert.Equal(0, await _ledger.StoredEntries());
     }
 
     private static string OversizedPromotion()
@@ -274,13 +273,5 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
         var problem = JsonNode.Parse(text)!.AsObject();
         Assert.Equal((int)status, (int?)problem["status"]);
         return problem;
-    }
-
-    private async Task<long> StoredEntries()
-    {
-        await using var connection = new NpgsqlConnection(_ledger.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM mlledger.mt_events", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -44,18 +44,24 @@ internal static class FieldRules
     public const int MaxNameLength = 128;
     public const int MaxTextLength = 4096;
     public const int MaxListLength = 256;
+    public const int MaxVersionLength = 64;
+
+    /// <summary>Lowercase names usable in ids and paths (length is checked separately).</summary>
+    public const string NamePattern = "^[a-z0-9][a-z0-9._-]*\\z";
+
+    /// <summary>Versions: no '@' or '/', which ids use as separators.</summary>
+    public const string VersionPattern = "^[A-Za-z0-9][A-Za-z0-9._+-]*\\z";
+
+    public const string NameMessage = "must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit";
+    public const string VersionMessage = "must be letters, digits, '.', '_', '+' or '-', starting with a letter or digit";
 
     /// <summary>Lowercase names usable in ids and paths: datasets, models, environments, checks.</summary>
     public static IRuleBuilderOptions<T, string> IsName<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().MaximumLength(MaxNameLength)
-            .Matches("^[a-z0-9][a-z0-9._-]*\\z")
-            .WithMessage("'{PropertyName}' must be lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        rule.NotEmpty().MaximumLength(MaxNameLength).Matches(NamePattern).WithMessage($"'{{PropertyName}}' {NameMessage}.");
 
     /// <summary>Versions: letters, digits, '.', '_', '+', '-' (no '@' or '/', which ids use as separators).</summary>
     public static IRuleBuilderOptions<T, string> IsVersion<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().MaximumLength(64)
-            .Matches("^[A-Za-z0-9][A-Za-z0-9._+-]*\\z")
-            .WithMessage("'{PropertyName}' must be letters, digits, '.', '_', '+' or '-', starting with a letter or digit.");
+        rule.NotEmpty().MaximumLength(MaxVersionLength).Matches(VersionPattern).WithMessage($"'{{PropertyName}}' {VersionMessage}.");
 
     public static IRuleBuilderOptions<T, string> IsSha256<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().Length(64).Matches("^[0-9a-f]{64}\\z")

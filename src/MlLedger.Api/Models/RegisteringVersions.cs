@@ -62,23 +62,23 @@ internal static class RegisteringVersions
     }
 }
 
-/// <summary>Route values are checked like body fields: a model name must be a valid name.</summary>
+/// <summary>Route values are checked like body fields, with the same patterns and limits.</summary>
 internal static class ModelName
 {
-    private static readonly System.Text.RegularExpressions.Regex Valid = new("^[a-z0-9][a-z0-9._-]{0,127}\\z");
-    private static readonly System.Text.RegularExpressions.Regex ValidVersion = new("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}\\z");
+    private static readonly System.Text.RegularExpressions.Regex Name = new(FieldRules.NamePattern);
+    private static readonly System.Text.RegularExpressions.Regex Version = new(FieldRules.VersionPattern);
 
     public static IResult? Problem(string name, string? version = null)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!Valid.IsMatch(name))
+        if (name.Length > FieldRules.MaxNameLength || !Name.IsMatch(name))
         {
-            errors["name"] = ["The model name must be lowercase letters, digits, '.', '_' or '-' (at most 128)."];
+            errors["name"] = [$"The model name {FieldRules.NameMessage} (at most {FieldRules.MaxNameLength})."];
         }
 
-        if (version is not null && !ValidVersion.IsMatch(version))
+        if (version is not null && (version.Length > FieldRules.MaxVersionLength || !Version.IsMatch(version)))
         {
-            errors["version"] = ["The version must be letters, digits, '.', '_', '+' or '-' (at most 64)."];
+            errors["version"] = [$"The version {FieldRules.VersionMessage} (at most {FieldRules.MaxVersionLength})."];
         }
 
         return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors, title: "The request is invalid",

@@ -16,7 +16,7 @@ internal sealed class RequestPromotionValidator : AbstractValidator<RequestPromo
     {
         RuleFor(r => r.Model).IsName();
         RuleFor(r => r.Version).IsVersion();
-        RuleFor(r => r.TargetStage).NotEmpty().Must(s => StageWire.TryParse(s, out var stage) && stage != Stage.None)
+        RuleFor(r => r.TargetStage).NotEmpty().Must(s => StageNames.TryParse(s, out var stage) && stage != Stage.None)
             .WithMessage("'Target Stage' must be 'staging' or 'production'.");
         RuleFor(r => r.Justification).NotEmpty().IsText();
     }
@@ -27,7 +27,11 @@ internal static class Requesting
     public static Task<IResult> Handle(RequestPromotionRequest request, HttpContext http, LedgerWriter writer, ApprovalQuorum quorum) =>
         writer.Execute(http, request, async ledger =>
         {
-            var target = StageWire.Parse(request.TargetStage);
+            if (!StageNames.TryParse(request.TargetStage, out var target))
+            {
+                throw new InvalidOperationException($"the validator let through target stage '{request.TargetStage}'");
+            }
+
             var id = Guid.CreateVersion7(ledger.Now).ToString();
             var stream = await ledger.FetchPrimary<Promotion>(StreamKeys.Promotion(id));
             var model = await ModelEndpoints.Facts(ledger.Session, request.Model, request.Version, ledger.Cancellation);
@@ -37,27 +41,4 @@ internal static class Requesting
             await ledger.Append(stream, events, ModelEndpoints.Subject(request.Model, request.Version, model.ArtifactSha256));
             return new WriteOutcome.Created(id, stream.Key!, $"/v1/promotions/{id}");
         });
-}
-
-/// <summary>Stages on the wire: "staging", "production" (and "none").</summary>
-internal static class StageWire
-{
-    /// <summary>Parses a stage the validator already accepted.</summary>
-    public static Stage Parse(string text) =>
-        TryParse(text, out var stage) ? stage : throw new ArgumentException($"'{text}' is not a stage", nameof(text));
-
-    public static bool TryParse(string? text, out Stage stage)
-    {
-        foreach (var candidate in Enum.GetValues<Stage>())
-        {
-            if (string.Equals(StageNames.Of(candidate), text, StringComparison.Ordinal))
-            {
-                stage = candidate;
-                return true;
-            }
-        }
-
-        stage = Stage.None;
-        return false;
-    }
 }

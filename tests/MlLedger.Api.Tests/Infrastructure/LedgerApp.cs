@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MlLedger.Api.Auth;
 using MlLedger.Api.Hosting;
+using Npgsql;
 
 namespace MlLedger.Api.Tests.Infrastructure;
 
@@ -73,6 +74,24 @@ public sealed class LedgerApp : IAsyncDisposable
     }
 
     public HttpClient Anonymous() => ClientWithToken(null);
+
+    /// <summary>Ledger entries stored so far (Marten's mt_tombstone placeholder rows are not entries).</summary>
+    public async Task<long> StoredEntries()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM mlledger.mt_events WHERE stream_id <> 'mt_tombstone'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Runs SQL straight against the ledger's database, as someone with database access could; returns rows affected.</summary>
+    public async Task<int> Sql(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteNonQueryAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {
