@@ -12,6 +12,7 @@ using MlLedger.Api.Http;
 using MlLedger.Api.Keys;
 using MlLedger.Api.Ledger;
 using MlLedger.Api.Models;
+using MlLedger.Api.Policies;
 using MlLedger.Api.Promotions;
 using MlLedger.Api.Storage;
 using MlLedger.Integrity.Entries;
@@ -46,13 +47,13 @@ public static class LedgerHost
         services.AddSingleton(TrustedKeys.From(keyRing));
         services.AddSingleton(new EntrySealer(keyRing));
         services.AddSingleton(options.Clock);
-        services.AddSingleton(options.Quorum);
-        services.AddSingleton(options.Environments);
+        services.AddSingleton(new PolicyGate(options.Policies));
         services.AddSingleton<LedgerWriter>();
 
         services.AddMarten(marten => MartenSetup.Configure(marten, options.ConnectionString, options.Schema))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
+        services.AddHostedService<PolicySetPublisher>(); // after Marten's schema changes, which run first
 
         using (var dev = options.DevMode ? DevTokens.LoadOrCreate(options.KeysDirectory) : null)
         {
@@ -92,6 +93,7 @@ public static class LedgerHost
         app.MapPromotions();
         app.MapDeployments();
         app.MapEntries();
+        app.MapPolicies();
         return app;
     }
 }

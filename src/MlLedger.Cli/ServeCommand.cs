@@ -4,6 +4,8 @@ using MlLedger.Api;
 using MlLedger.Api.Auth;
 using MlLedger.Api.Hosting;
 using MlLedger.Api.Keys;
+using MlLedger.Policies;
+using MlLedger.Policies.Documents;
 
 namespace MlLedger.Cli;
 
@@ -35,19 +37,16 @@ internal static class ServeCommand
         var audience = Env(new Option<string?>("--jwt-audience") { Description = "Expected token audience, default mlledger (env MLLEDGER_JWT_AUDIENCE)" }, "MLLEDGER_JWT_AUDIENCE");
         var publicKey = Env(new Option<string?>("--jwt-public-key") { Description = "PEM file with the issuer's public key (env MLLEDGER_JWT_PUBLIC_KEY)" }, "MLLEDGER_JWT_PUBLIC_KEY");
         var jwks = Env(new Option<string?>("--jwt-jwks") { Description = "JWKS file with the issuer's public keys (env MLLEDGER_JWT_JWKS)" }, "MLLEDGER_JWT_JWKS");
-        var approvals = Env(new Option<string?>("--approvals")
+        var policies = new Option<string>("--policies")
         {
-            Description = "Approvals a promotion needs per target stage, default staging=1,production=2 (env MLLEDGER_APPROVALS)",
-        }, "MLLEDGER_APPROVALS");
-        var environments = Env(new Option<string?>("--environments")
-        {
-            Description = "Stage each environment requires, first match wins, default prod*=production,staging*=staging,dev*=none,test*=none (env MLLEDGER_ENVIRONMENTS)",
-        }, "MLLEDGER_ENVIRONMENTS");
+            Description = "Directory of the policy documents evaluated before every promotion and deployment (env MLLEDGER_POLICIES)",
+            DefaultValueFactory = _ => EnvValue("MLLEDGER_POLICIES") ?? "policies",
+        };
         var dataDir = CommonOptions.DataDirectory();
 
         var command = new Command("serve", "Run the ledger")
         {
-            db, urls, dev, authority, issuer, audience, publicKey, jwks, approvals, environments, dataDir,
+            db, urls, dev, authority, issuer, audience, publicKey, jwks, policies, dataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -60,18 +59,36 @@ internal static class ServeCommand
                 PublicKeyPemFile = parse.GetValue(publicKey),
                 JwksFile = parse.GetValue(jwks),
             };
-            if (!RuleSettings.TryParse(parse.GetValue(approvals), parse.GetValue(environments), out var rules, out var error))
+            // the policies are loaded before anything starts: a malformed set never serves, and nothing is dropped
+            var policyDirectory = Path.GetFullPath(parse.GetValue(policies)!);
+            PolicySet set;
+            try
             {
-                Console.Error.WriteLine($"mlledger serve: {error}");
+                set = PolicySet.Load(policyDirectory);
+            }
+            catch (PolicyLoadException e)
+            {
+                Console.Error.WriteLine($"mlledger serve: the policies in {policyDirectory} cannot be loaded:");
+                foreach (var problem in e.Diagnostics)
+                {
+                    Console.Error.WriteLine($"  {Path.Combine(policyDirectory, problem.File)}:{problem.Line}:{problem.Column}: {problem.Message}");
+                }
+
+                if (e.Diagnostics.Count == 0)
+                {
+                    Console.Error.WriteLine($"  {e.Message}");
+                }
+
                 return ExitCodes.UsageOrConnection;
             }
 
-            return await Serve(directory, parse.GetValue(db), parse.GetValue(urls)!, parse.GetValue(dev), jwt, rules, ct);
+            Console.WriteLine($"Policy set {set.Digest} from {policyDirectory}: {string.Join(", ", set.Policies.Select(p => $"{p.Id} v{p.Version}"))}");
+            return await Serve(directory, parse.GetValue(db), parse.GetValue(urls)!, parse.GetValue(dev), jwt, set, ct);
         });
         return command;
     }
 
-    private static async Task<int> Serve(string dataDirectory, string? connectionString, string urls, bool devMode, JwtSettings jwt, RuleSettings rules, CancellationToken ct)
+    private static async Task<int> Serve(string dataDirectory, string? connectionString, string urls, bool devMode, JwtSettings jwt, PolicySet policies, CancellationToken ct)
     {
         EmbeddedPostgres? embedded = null;
         try
@@ -91,8 +108,7 @@ internal static class ServeCommand
                 Urls = urls,
                 DevMode = devMode,
                 Jwt = jwt,
-                Quorum = rules.Quorum,
-                Environments = rules.Environments,
+                Policies = policies,
             };
             var app = LedgerHost.Build(options);
             await app.StartAsync(ct);

@@ -10,6 +10,11 @@ public static class StreamKeys
     public static string Promotion(string promotionId) => $"promotions/{promotionId}";
 
     public static string Deployment(string deploymentId) => $"deployments/{deploymentId}";
+
+    /// <summary>One stream holds every publication of a policy set, in order.</summary>
+    public const string PolicySets = "policy-sets";
+
+    public static string PolicyCheck(string checkId) => $"policy-checks/{checkId}";
 }
 
 /// <summary>A dataset's id is "name@version".</summary>

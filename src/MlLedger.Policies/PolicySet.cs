@@ -69,6 +69,12 @@ public sealed class PolicySet
             .Select(f => Normalize(f.Name, f.Bytes))
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
+        if (normalized.GroupBy(f => f.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            // one name, two contents: the manifest, and so the digest, would not say which file is which
+            throw new PolicyLoadException([new PolicyDiagnostic(twice.Key, 1, 1, "two files of the set have this name.")]);
+        }
+
         return Compile(normalized);
     }
 

@@ -211,7 +211,7 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
             .Select(_ => Send(_pipeline, "/v1/promotions", Promotion("race-key", "1", "staging"), key: "race-key-promotion")));
 
         AssertAllTheSame(answers, HttpStatusCode.Created);
-        Assert.Equal(before + 1, await _ledger.StoredEntries());
+        Assert.Equal(before + 2, await _ledger.StoredEntries()); // PromotionRequested, PolicyEvaluated
         await AssertLedgerVerifies($"promotions/{(string)answers[0].Json["id"]!}");
     }
 

@@ -34,7 +34,8 @@ public sealed class LifecycleTests(LedgerFixture shared) : IClassFixture<LedgerF
 
         await _ledger.Client("bob", "approver", "risk-officer").Post($"/v1/promotions/{id}/approvals", Approval()).Expect(HttpStatusCode.OK);
         var completing = await _ledger.Client("carol", "approver").Post($"/v1/promotions/{id}/approvals", Approval()).Expect(HttpStatusCode.OK);
-        Assert.Equal(3, completing["entries"]!.AsArray().Count); // ApprovalGranted, PromotionApproved, ModelVersionStageChanged
+        // ApprovalGranted, PolicyEvaluated, PromotionApproved, ModelVersionStageChanged
+        Assert.Equal(4, completing["entries"]!.AsArray().Count);
 
         var auditor = _ledger.Client("audrey", "auditor");
         var model = await auditor.GetAsync("/v1/models/churn/versions/7").Expect(HttpStatusCode.OK);
@@ -51,6 +52,8 @@ public sealed class LifecycleTests(LedgerFixture shared) : IClassFixture<LedgerF
 
         var verification = await auditor.GetAsync("/v1/verification/streams").Expect(HttpStatusCode.OK);
         Assert.True((bool)verification["valid"]!, verification.ToJsonString());
-        Assert.Equal(10, (int)verification["entriesChecked"]!);
+        // policy set; dataset, model, evaluation; request + evaluation; 3 approvals + 3 evaluations; completion, stage change;
+        // blocked and recorded deployments
+        Assert.Equal(14, (int)verification["entriesChecked"]!);
     }
 }

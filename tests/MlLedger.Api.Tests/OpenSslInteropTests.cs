@@ -27,7 +27,9 @@ public sealed class OpenSslInteropTests(LedgerFixture shared) : IClassFixture<Le
         await _ledger.Client("carol", "approver").Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
         var deployment = await pipeline.Post("/v1/deployments", Deployment()).Expect(HttpStatusCode.Created);
         var seq = (long)deployment["entries"]![0]!["seq"]!;
-        Assert.Equal(8, seq); // dataset, model, request, 2 approvals, completion, stage change, deployment
+        // policy set publication; dataset; model; request + evaluation; approval + evaluation;
+        // approval + evaluation + completion + stage change; deployment
+        Assert.Equal(12, seq);
 
         var auditor = _ledger.Client("audrey", "auditor");
         var keys = await auditor.GetAsync("/v1/keys").Expect(HttpStatusCode.OK);

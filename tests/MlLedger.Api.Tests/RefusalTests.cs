@@ -179,10 +179,10 @@ public sealed class RefusalTests(LedgerFixture shared) : IClassFixture<LedgerFix
 
         var approved = await _bob.Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
 
-        Assert.Equal(3, approved["entries"]!.AsArray().Count); // ApprovalGranted, PromotionApproved, ModelVersionStageChanged
+        Assert.Equal(4, approved["entries"]!.AsArray().Count); // ApprovalGranted, PolicyEvaluated, PromotionApproved, ModelVersionStageChanged
         var details = await _bob.GetAsync($"/v1/promotions/{promotion}").Expect(HttpStatusCode.OK);
         Assert.Equal("approved", (string?)details["status"]);
-        Assert.Equal(1, (int?)details["requiredApprovals"]);
+        Assert.True((bool)details["decision"]!["allowed"]!);
         var model = await _bob.GetAsync("/v1/models/ref-staging/versions/1").Expect(HttpStatusCode.OK);
         Assert.Equal("staging", (string?)model["stage"]);
     }
@@ -193,10 +193,11 @@ public sealed class RefusalTests(LedgerFixture shared) : IClassFixture<LedgerFix
         var promotion = await RequestPromotion("ref-production", "production");
 
         var first = await _bob.Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
-        Assert.Single(first["entries"]!.AsArray());
+        Assert.Equal(2, first["entries"]!.AsArray().Count); // ApprovalGranted, PolicyEvaluated (denied)
         var pending = await _bob.GetAsync($"/v1/promotions/{promotion}").Expect(HttpStatusCode.OK);
         Assert.Equal("pending", (string?)pending["status"]);
-        Assert.Equal(2, (int?)pending["requiredApprovals"]);
+        Assert.False((bool)pending["decision"]!["allowed"]!);
+        Assert.Contains("1 of 2 required approvals", (string?)pending["decision"]!["summary"], StringComparison.Ordinal);
         Assert.Equal("none", (string?)(await _bob.GetAsync("/v1/models/ref-production/versions/1").Expect(HttpStatusCode.OK))["stage"]);
 
         await _carol.Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);

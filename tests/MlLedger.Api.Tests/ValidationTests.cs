@@ -25,6 +25,9 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
     private readonly LedgerApp _ledger = shared.App;
     private readonly HttpClient _client = shared.App.Client("ci-bot", "pipeline", "approver");
 
+    /// <summary>The one entry a fresh ledger holds: the publication of its policy set.</summary>
+    private const long PolicySetPublication = 1;
+
     /// <summary>One ledger for the whole class: xUnit makes a class fixture once, a test class instance per test.</summary>
 
     /// <summary>(endpoint, field to override, its JSON value, the key expected in <c>errors</c>).</summary>
@@ -86,7 +89,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
         Assert.Equal("validation-failed", (string?)problem["code"]);
         var errors = problem["errors"]!.AsObject();
         Assert.True(errors.ContainsKey(errorKey), $"expected errors[{errorKey}], got {errors.ToJsonString()}");
-        Assert.Equal(0, await _ledger.StoredEntries());
+        Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -102,7 +105,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
 
         var keys = problem["errors"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["name", "rowCount", "sha256", "uri"], keys);
-        Assert.Equal(0, await _ledger.StoredEntries());
+        Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
     }
 
     [Theory]
@@ -115,7 +118,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
         var problem = await Problem(Datasets, json, HttpStatusCode.BadRequest);
 
         Assert.True((string?)problem["code"] == "malformed-request", $"{because}: {problem.ToJsonString()}");
-        Assert.Equal(0, await _ledger.StoredEntries());
+        Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
     }
 
     [Theory]
@@ -135,7 +138,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
         var problem = await Problem(path, body.ToJsonString(), HttpStatusCode.BadRequest);
 
         Assert.Equal("malformed-request", (string?)problem["code"]);
-        Assert.Equal(0, await _ledger.StoredEntries());
+        Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
     }
 
     [Theory]
@@ -153,7 +156,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
         Assert.Equal("validation-failed", (string?)problem["code"]);
         var keys = problem["errors"]!.AsObject().Select(p => p.Key).ToArray();
         Assert.Single(keys, k => k.StartsWith("metrics[", StringComparison.Ordinal));
-        Assert.Equal(0, await _ledger.StoredEntries());
+        Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -167,7 +170,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
 
         var problem = await ProblemOf(response, HttpStatusCode.BadRequest);
         Assert.Equal("malformed-request", (string?)problem["code"]);
-        Assert.Equal(0, await _ledger.StoredEntries());
+        Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -176,7 +179,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
         var problem = await Problem(Datasets, "null", HttpStatusCode.BadRequest);
 
         Assert.Equal("malformed-request", (string?)problem["code"]);
-        Assert.Equal(0, await _ledger.StoredEntries());
+        Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -184,7 +187,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
     {
         await Problem(Promotions, OversizedPromotion(), HttpStatusCode.RequestEntityTooLarge);
 
-        Assert.Equal(0, await _ledger.StoredEntries());
+        Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
     }
 
     [Fact]
@@ -210,7 +213,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("malformed-request", (string?)(await ProblemOf(response, HttpStatusCode.BadRequest))["code"]);
-        Assert.Equal(0, await _ledger.StoredEntries());
+        Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
     }
 
     [Theory]
@@ -228,7 +231,7 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
 
         Assert.Equal("validation-failed", (string?)problem["code"]);
         Assert.True(problem["errors"]!.AsObject().ContainsKey(errorKey), problem.ToJsonString());
-        Assert.Equal(0, await _ledger.StoredEntries());
+        Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
     }
 
     private static string OversizedPromotion()

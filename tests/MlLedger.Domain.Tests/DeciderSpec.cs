@@ -81,6 +81,7 @@ internal static class Fixed
     public static readonly string ArtifactSha = new('a', 64);
     public static readonly string OtherSha = new('b', 64);
     public static readonly string DataSha = new('c', 64);
+    public static readonly string PolicySetDigest = new('d', 64);
 
     public static DateTimeOffset Later(int minutes) => Now.AddMinutes(minutes);
 }

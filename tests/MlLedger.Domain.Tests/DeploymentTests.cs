@@ -12,12 +12,19 @@ public sealed class DeploymentTests
     private static readonly ModelVersionFacts InProduction = new(Mv, Exists: true, Retired: false, Fixed.ArtifactSha, Stage.Production);
 
     private static readonly DeploymentRecorded Recorded = new(
-        Did, Mv, "churn", "7", "prod-eu", Endpoint, Fixed.ArtifactSha, Stage.Production, "pipeline-1", Fixed.Now);
+        Did, Mv, "churn", "7", "prod-eu", Endpoint, Fixed.ArtifactSha, Stage.Production, "pipeline-1", Fixed.Now)
+    {
+        Decision = PolicyDecisions.Allow(Mv, Stage.Production),
+    };
 
     private static DeciderSpec<Deployment> Spec() => DeciderSpec.For(DeploymentDecider.Decide, Deployment.Evolve, Deployment.Initial);
 
-    private static RecordDeployment Deploy(ModelVersionFacts? model = null, string environment = "prod-eu", string? sha = null) =>
-        new(Did, model ?? InProduction, "churn", "7", environment, Endpoint, sha ?? Fixed.ArtifactSha, EnvironmentStages.Default, "pipeline-1", Fixed.Now);
+    /// <summary>A deployment to an environment the policy set maps to <paramref name="stage"/>, with a decision allowing it.</summary>
+    private static RecordDeployment Deploy(
+        ModelVersionFacts? model = null, string environment = "prod-eu", Stage? stage = Stage.Production, string? sha = null) =>
+        new(
+            Did, model ?? InProduction, "churn", "7", environment, Endpoint, sha ?? Fixed.ArtifactSha, stage,
+            stage is { } required ? PolicyDecisions.Allow(Mv, required) : null, "pipeline-1", Fixed.Now);
 
     private static DeploymentBlocked Blocked(string code, string reason, string environment = "prod-eu", string? sha = null) =>
         new(Did, Mv, "churn", "7", environment, Endpoint, sha ?? Fixed.ArtifactSha, code, reason, "pipeline-1", Fixed.Now);
@@ -26,39 +33,50 @@ public sealed class DeploymentTests
         Assert.IsType<DeploymentBlocked>(Assert.Single(DeploymentDecider.Decide(command, Deployment.Initial))).Code;
 
     [Fact]
-    public void Given_nothing_When_deploying_a_production_version_to_prod_Then_deployment_recorded() =>
-        Spec().When(Deploy()).Then(Recorded);
+    public void Given_nothing_When_deploying_a_production_version_to_prod_with_an_allowing_decision_Then_recorded_with_the_decision()
+    {
+        var state = Spec().When(Deploy()).Then(Recorded);
+
+        Assert.Equal(DeploymentStatus.Active, state.Status);
+        Assert.Equal(PolicyDecisions.Allow(Mv, Stage.Production).Summary, state.Decision?.Summary);
+    }
 
     [Fact]
     public void Given_nothing_When_deploying_a_version_in_stage_none_to_dev_Then_deployment_recorded() =>
         Spec()
-            .When(Deploy(InProduction with { Stage = Stage.None }, "dev-laptop"))
-            .Then(Recorded with { Environment = "dev-laptop", RequiredStage = Stage.None });
+            .When(Deploy(InProduction with { Stage = Stage.None }, "dev-laptop", Stage.None))
+            .Then(Recorded with { Environment = "dev-laptop", RequiredStage = Stage.None, Decision = PolicyDecisions.Allow(Mv, Stage.None) });
 
     [Fact]
     public void Given_nothing_When_deploying_a_production_version_to_staging_Then_deployment_recorded() =>
-        Spec().When(Deploy(environment: "staging-eu")).Then(Recorded with { Environment = "staging-eu", RequiredStage = Stage.Staging });
+        Spec()
+            .When(Deploy(environment: "staging-eu", stage: Stage.Staging))
+            .Then(Recorded with { Environment = "staging-eu", RequiredStage = Stage.Staging, Decision = PolicyDecisions.Allow(Mv, Stage.Staging) });
 
     [Fact]
     public void Given_nothing_When_deploying_to_an_unknown_environment_Then_blocked_as_unknown_environment() =>
         Spec()
-            .When(Deploy(environment: "qa-1"))
+            .When(Deploy(environment: "qa-1", stage: null))
             .Then(Blocked("unknown-environment", "Environment 'qa-1' matches no environment rule, so no stage requirement is known.", "qa-1"));
 
     [Fact]
-    public void Given_nothing_When_deploying_a_retired_version_Then_blocked_as_retired() =>
-        Spec().When(Deploy(InProduction with { Retired = true })).Then(Blocked("model-version-retired", "churn@7 is retired."));
+    public void Given_nothing_When_deploying_a_retired_version_Then_blocked_as_retired_before_any_decision_is_needed() =>
+        Spec()
+            .When(Deploy(InProduction with { Retired = true }) with { Decision = null })
+            .Then(Blocked("model-version-retired", "churn@7 is retired."));
 
     [Fact]
-    public void Given_nothing_When_deploying_a_staging_version_to_prod_Then_blocked_as_stage_not_reached() =>
+    public void Given_nothing_When_deploying_a_staging_version_to_prod_Then_blocked_as_stage_not_reached_before_any_decision_is_needed() =>
         Spec()
-            .When(Deploy(InProduction with { Stage = Stage.Staging }))
+            .When(Deploy(InProduction with { Stage = Stage.Staging }) with { Decision = null })
             .Then(Blocked("stage-not-reached", "churn@7 is in stage 'staging'; environment 'prod-eu' requires 'production'."));
 
     [Fact]
     public void Given_nothing_When_deployed_bytes_differ_from_the_registered_artifact_Then_blocked_as_artifact_mismatch()
     {
-        var blocked = Assert.IsType<DeploymentBlocked>(Assert.Single(DeploymentDecider.Decide(Deploy(sha: Fixed.OtherSha), Deployment.Initial)));
+        var command = Deploy(sha: Fixed.OtherSha) with { Decision = null };
+
+        var blocked = Assert.IsType<DeploymentBlocked>(Assert.Single(DeploymentDecider.Decide(command, Deployment.Initial)));
 
         Assert.Equal("artifact-mismatch", blocked.Code);
         Assert.Equal(Fixed.OtherSha, blocked.ArtifactSha256);
@@ -71,14 +89,46 @@ public sealed class DeploymentTests
         Spec().When(Deploy(sha: Fixed.ArtifactSha.ToUpperInvariant())).Then(Recorded with { ArtifactSha256 = Fixed.ArtifactSha.ToUpperInvariant() });
 
     [Fact]
+    public void Given_nothing_When_the_policies_deny_Then_blocked_as_policy_denied_with_the_decision_and_its_summary()
+    {
+        var deny = PolicyDecisions.Deny(Mv, Stage.Production);
+
+        var state = Spec()
+            .When(Deploy() with { Decision = deny })
+            .Then(Blocked("policy-denied", PolicyDecisions.DeniedSummary) with { Decision = PolicyDecisions.Deny(Mv, Stage.Production) });
+
+        Assert.Equal((DeploymentStatus.Blocked, "policy-denied", PolicyDecisions.DeniedSummary), (state.Status, state.BlockCode, state.BlockReason));
+        Assert.Same(deny, state.Decision);
+    }
+
+    [Fact]
     public void Given_several_failures_When_deploying_Then_the_first_in_order_wins()
     {
-        var everythingWrong = InProduction with { Retired = true, Stage = Stage.None };
+        var everythingWrong = Deploy(InProduction with { Retired = true, Stage = Stage.None }, sha: Fixed.OtherSha) with
+        {
+            Decision = PolicyDecisions.Deny(Mv, Stage.Production),
+        };
 
-        Assert.Equal("unknown-environment", BlockCodeOf(Deploy(everythingWrong, "qa-1", Fixed.OtherSha)));
-        Assert.Equal("model-version-retired", BlockCodeOf(Deploy(everythingWrong, sha: Fixed.OtherSha)));
-        Assert.Equal("stage-not-reached", BlockCodeOf(Deploy(everythingWrong with { Retired = false }, sha: Fixed.OtherSha)));
+        Assert.Equal("unknown-environment", BlockCodeOf(everythingWrong with { Environment = "qa-1", RequiredStage = null, Decision = null }));
+        Assert.Equal("model-version-retired", BlockCodeOf(everythingWrong));
+        Assert.Equal("stage-not-reached", BlockCodeOf(everythingWrong with { ModelVersion = InProduction with { Stage = Stage.None } }));
+        Assert.Equal("artifact-mismatch", BlockCodeOf(everythingWrong with { ModelVersion = InProduction }));
+        Assert.Equal("policy-denied", BlockCodeOf(everythingWrong with { ModelVersion = InProduction, ArtifactSha256 = Fixed.ArtifactSha }));
     }
+
+    [Fact]
+    public void Given_a_known_stage_and_nothing_else_wrong_When_no_decision_is_given_Then_argument_exception() =>
+        Assert.Throws<ArgumentException>(() => DeploymentDecider.Decide(Deploy() with { Decision = null }, Deployment.Initial));
+
+    [Fact]
+    public void Given_nothing_When_the_decision_is_about_another_model_version_Then_argument_exception() =>
+        Assert.Throws<ArgumentException>(
+            () => DeploymentDecider.Decide(Deploy() with { Decision = PolicyDecisions.Allow("churn@8", Stage.Production) }, Deployment.Initial));
+
+    [Fact]
+    public void Given_nothing_When_the_decision_is_about_another_stage_Then_argument_exception() =>
+        Assert.Throws<ArgumentException>(
+            () => DeploymentDecider.Decide(Deploy() with { Decision = PolicyDecisions.Allow(Mv, Stage.Staging) }, Deployment.Initial));
 
     [Fact]
     public void Given_nothing_When_deploying_a_missing_model_version_Then_rejected_as_not_found() =>
@@ -138,6 +188,7 @@ public sealed class DeploymentTests
         Assert.Equal(("prod-eu", Endpoint, Fixed.ArtifactSha, Stage.Production), (state.Environment, state.Endpoint, state.ArtifactSha256, state.RequiredStage));
         Assert.Equal(("pipeline-1", (DateTimeOffset?)Fixed.Now), (state.Actor, state.At));
         Assert.Equal(("latency", "oncall", (DateTimeOffset?)Fixed.Later(1)), (state.EndReason, state.EndedBy, state.EndedAt));
+        Assert.Same(Recorded.Decision, state.Decision);
         Assert.Null(state.BlockCode);
     }
 
@@ -149,6 +200,7 @@ public sealed class DeploymentTests
         Assert.Equal(("deployments/dep-1", DeploymentStatus.Blocked), (state.Id, state.Status));
         Assert.Equal(("stage-not-reached", "not yet"), (state.BlockCode, state.BlockReason));
         Assert.Equal(("prod-eu", "pipeline-1", (DateTimeOffset?)Fixed.Now), (state.Environment, state.Actor, state.At));
+        Assert.Null(state.Decision);
     }
 
     [Fact]
@@ -176,5 +228,6 @@ public sealed class DeploymentTests
 
         Assert.Equal(Json.Describe(state), Json.Describe(copy));
         Assert.Equal(Did, copy.DeploymentId);
+        Assert.Equal(Fixed.PolicySetDigest, copy.Decision?.PolicySetDigest);
     }
 }

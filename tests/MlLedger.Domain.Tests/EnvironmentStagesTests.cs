@@ -4,6 +4,16 @@ namespace MlLedger.Domain.Tests;
 
 public sealed class EnvironmentStagesTests
 {
+    private static readonly EnvironmentStageRule[] Usual =
+    [
+        new("prod*", Stage.Production),
+        new("staging*", Stage.Staging),
+        new("dev*", Stage.None),
+        new("test*", Stage.None),
+    ];
+
+    private static readonly EnvironmentStages Rules = new(Usual);
+
     [Theory]
     [InlineData("prod", Stage.Production)]
     [InlineData("prod-eu", Stage.Production)]
@@ -13,15 +23,15 @@ public sealed class EnvironmentStagesTests
     [InlineData("dev", Stage.None)]
     [InlineData("dev-laptop", Stage.None)]
     [InlineData("test-42", Stage.None)]
-    public void Given_default_rules_When_matching_a_known_environment_Then_its_stage_is_required(string environment, Stage expected) =>
-        Assert.Equal(expected, EnvironmentStages.Default.RequiredStageFor(environment));
+    public void Given_the_usual_rules_When_matching_a_known_environment_Then_its_stage_is_required(string environment, Stage expected) =>
+        Assert.Equal(expected, Rules.RequiredStageFor(environment));
 
     [Theory]
     [InlineData("qa")]
     [InlineData("eu-prod")]
     [InlineData("")]
-    public void Given_default_rules_When_matching_an_unknown_environment_Then_null(string environment) =>
-        Assert.Null(EnvironmentStages.Default.RequiredStageFor(environment));
+    public void Given_the_usual_rules_When_matching_an_unknown_environment_Then_null(string environment) =>
+        Assert.Null(Rules.RequiredStageFor(environment));
 
     [Fact]
     public void Given_overlapping_rules_When_matching_Then_the_first_match_wins()
@@ -72,6 +82,22 @@ public sealed class EnvironmentStagesTests
         Assert.Throws<ArgumentException>(() => new EnvironmentStages([new EnvironmentStageRule("prod*", (Stage)7)]));
 
     [Fact]
-    public void Given_default_rules_When_listing_Then_they_keep_their_order() =>
-        Assert.Equal(["prod*", "staging*", "dev*", "test*"], EnvironmentStages.Default.Rules.Select(r => r.Pattern));
+    public void Given_the_usual_rules_When_listing_Then_they_keep_their_order() =>
+        Assert.Equal(["prod*", "staging*", "dev*", "test*"], Rules.Rules.Select(r => r.Pattern));
+
+    [Fact]
+    public void Given_rules_built_from_a_list_When_the_list_changes_afterwards_Then_the_rules_do_not()
+    {
+        var source = new List<EnvironmentStageRule>(Usual);
+        var rules = new EnvironmentStages(source);
+
+        source.Insert(0, new EnvironmentStageRule("*", Stage.Production));
+
+        Assert.Equal(Stage.None, rules.RequiredStageFor("dev-laptop"));
+        Assert.Equal(4, rules.Rules.Count);
+    }
+
+    [Fact]
+    public void Given_a_null_environment_When_matching_Then_argument_null_exception() =>
+        Assert.Throws<ArgumentNullException>(() => Rules.RequiredStageFor(null!));
 }

@@ -39,6 +39,23 @@ public sealed class ModelVersionTests
         Spec().When(Register()).Then(Registered);
 
     [Fact]
+    public void Given_nothing_When_registering_with_a_risk_tier_Then_it_is_recorded_and_kept_in_state()
+    {
+        var state = Spec().When(Register() with { RiskTier = "high" }).Then(Registered with { RiskTier = "high" });
+
+        Assert.Equal("high", state.RiskTier);
+    }
+
+    [Fact]
+    public void Given_nothing_When_registering_without_a_risk_tier_Then_none_is_recorded()
+    {
+        var registered = Assert.IsType<ModelVersionRegistered>(Assert.Single(ModelVersionDecider.Decide(Register(), ModelVersion.Initial)));
+
+        Assert.Null(registered.RiskTier);
+        Assert.Null(ModelVersion.Evolve(ModelVersion.Initial, registered).RiskTier);
+    }
+
+    [Fact]
     public void Given_registered_version_When_registering_again_Then_rejected_as_already_registered() =>
         Spec().Given(Registered).When(Register()).ThenRejected("model-version-already-registered");
 
@@ -138,7 +155,7 @@ public sealed class ModelVersionTests
     {
         var state = Spec()
             .Given(
-                Registered,
+                Registered with { RiskTier = "limited" },
                 new EvaluationRecorded(Id, "eval-1", "churn-holdout@3", new Dictionary<string, double> { ["auc"] = 0.91 }, "ci", Fixed.Later(1)),
                 StageChanged(Stage.None, Stage.Staging, "promo-1", 2),
                 StageChanged(Stage.Staging, Stage.Production, "promo-2", 3),
@@ -160,6 +177,7 @@ public sealed class ModelVersionTests
         Assert.Equal(("eval-1", "churn-holdout@3", 0.91), (evaluation.EvaluationId, evaluation.Dataset, evaluation.Metrics["auc"]));
         Assert.Equal((true, "superseded", "admin"), (state.Retired, state.RetirementReason, state.RetiredBy));
         Assert.Equal(("pipeline-1", (DateTimeOffset?)Fixed.Now), (state.RegisteredBy, state.RegisteredAt));
+        Assert.Equal("limited", state.RiskTier);
     }
 
     [Fact]
@@ -173,12 +191,13 @@ public sealed class ModelVersionTests
     [Fact]
     public void Given_model_version_state_When_round_tripping_through_json_Then_nothing_is_lost()
     {
-        var state = Spec().Given(Registered, StageChanged(Stage.None, Stage.Staging, "promo-1", 2)).State;
+        var state = Spec().Given(Registered with { RiskTier = "high" }, StageChanged(Stage.None, Stage.Staging, "promo-1", 2)).State;
 
         var copy = Json.RoundTrip(state);
 
         Assert.Equal(Json.Describe(state), Json.Describe(copy));
         Assert.Equal("binary:logistic", copy.Parameters["objective"].GetString());
+        Assert.Equal("high", copy.RiskTier);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using MlLedger.Domain.Models;
+using MlLedger.Domain.Policies;
 using MlLedger.Domain.Promotions;
 
 namespace MlLedger.Domain.Tests;
@@ -12,14 +13,14 @@ public sealed class PromotionTests
     private static readonly ModelVersionFacts Model = new(Mv, Exists: true, Retired: false, Fixed.ArtifactSha, Stage.Staging);
 
     private static readonly PromotionRequested ToProduction = new(
-        Pid, Mv, "churn", "7", Fixed.ArtifactSha, Stage.Production, "beats baseline", 2, Requester, Fixed.Now);
+        Pid, Mv, "churn", "7", Fixed.ArtifactSha, Stage.Production, "beats baseline", Requester, Fixed.Now);
 
-    private static readonly PromotionRequested ToStaging = ToProduction with { TargetStage = Stage.Staging, RequiredApprovals = 1 };
+    private static readonly PromotionRequested ToStaging = ToProduction with { TargetStage = Stage.Staging };
 
     private static DeciderSpec<Promotion> Spec() => DeciderSpec.For(PromotionDecider.Decide, Promotion.Evolve, Promotion.Initial);
 
     private static RequestPromotion Request(ModelVersionFacts? model = null, Stage target = Stage.Production) =>
-        new(Pid, model ?? Model, target, "beats baseline", ApprovalQuorum.Default, Requester, Fixed.Now);
+        new(Pid, model ?? Model, target, "beats baseline", Requester, Fixed.Now);
 
     private static ApprovePromotion Approve(string approver, int minutes = 1, ModelVersionFacts? model = null) =>
         new(approver, ["approver"], "looks good", model ?? Model, Fixed.Later(minutes));
@@ -31,16 +32,28 @@ public sealed class PromotionTests
 
     private static readonly PromotionRejected RejectedByCarol = new(Pid, "carol", "auc too low", Fixed.Later(5));
 
+    private static readonly PromotionApproved ApprovedToStaging = new(Pid, Mv, Stage.Staging, ["bob"], Fixed.Later(1));
+
+    private static PolicyFacts FactsWith(params string[] approvers) =>
+        PolicyDecisions.Facts(Pid, Mv, Stage.Production, Requester, Fixed.Later(3), approvers);
+
+    private static RecordPolicyEvaluation Evaluation(PolicyDecision decision, params string[] approvers) =>
+        new(FactsWith(approvers), decision, Fixed.Later(3));
+
+    private static PolicyEvaluated Evaluated(PolicyDecision decision, params string[] approvers) =>
+        new(Pid, Fixed.PolicySetDigest, decision.Allowed, FactsWith(approvers), decision, Fixed.Later(3));
+
     [Fact]
-    public void Given_nothing_When_requesting_production_Then_requested_with_quorum_two_bound_to_the_artifact() =>
+    public void Given_nothing_When_requesting_production_Then_requested_bound_to_the_artifact() =>
         Spec().When(Request()).Then(ToProduction);
 
     [Fact]
-    public void Given_nothing_When_requesting_with_a_custom_quorum_Then_its_count_is_required()
+    public void Given_nothing_When_requesting_Then_the_promotion_is_pending_without_a_decision()
     {
-        var quorum = new ApprovalQuorum(new Dictionary<Stage, int> { [Stage.Staging] = 2, [Stage.Production] = 3 });
+        var state = Spec().When(Request()).Then(ToProduction);
 
-        Spec().When(Request() with { Quorum = quorum }).Then(ToProduction with { RequiredApprovals = 3 });
+        Assert.Equal(PromotionStatus.Pending, state.Status);
+        Assert.Null(state.LatestDecision);
     }
 
     [Fact]
@@ -71,18 +84,22 @@ public sealed class PromotionTests
         Spec().Given(ToProduction).When(Approve("bob")).Then(Granted("bob"));
 
     [Fact]
-    public void Given_production_request_approved_once_When_a_second_person_approves_Then_promotion_approved() =>
-        Spec()
-            .Given(ToProduction, Granted("bob"))
-            .When(Approve("carol", 2))
-            .Then(Granted("carol", 2), new PromotionApproved(Pid, Mv, Stage.Production, ["bob", "carol"], Fixed.Later(2)));
+    public void Given_production_request_approved_once_When_a_second_person_approves_Then_only_the_approval_is_granted()
+    {
+        var state = Spec().Given(ToProduction, Granted("bob")).When(Approve("carol", 2)).Then(Granted("carol", 2));
+
+        Assert.Equal(PromotionStatus.Pending, state.Status);
+        Assert.Equal(["bob", "carol"], state.Approvers);
+    }
 
     [Fact]
-    public void Given_staging_request_When_one_person_approves_Then_promotion_approved() =>
-        Spec()
-            .Given(ToStaging)
-            .When(Approve("bob", model: Model with { Stage = Stage.None }))
-            .Then(Granted("bob"), new PromotionApproved(Pid, Mv, Stage.Staging, ["bob"], Fixed.Later(1)));
+    public void Given_staging_request_When_one_person_approves_Then_it_stays_pending_until_the_policies_decide()
+    {
+        var state = Spec().Given(ToStaging).When(Approve("bob", model: Model with { Stage = Stage.None })).Then(Granted("bob"));
+
+        Assert.Equal(PromotionStatus.Pending, state.Status);
+        Assert.Null(state.ClosedAt);
+    }
 
     [Fact]
     public void Given_production_request_When_another_promotion_already_moved_the_version_to_production_Then_rejected_as_already_in_stage() =>
@@ -128,7 +145,7 @@ public sealed class PromotionTests
     [Fact]
     public void Given_approved_promotion_When_approving_Then_rejected_as_not_pending() =>
         Spec()
-            .Given(ToStaging, Granted("bob"), new PromotionApproved(Pid, Mv, Stage.Staging, ["bob"], Fixed.Later(1)))
+            .Given(ToStaging, Granted("bob"), ApprovedToStaging)
             .When(Approve("carol", 2))
             .ThenRejected("promotion-not-pending");
 
@@ -195,6 +212,122 @@ public sealed class PromotionTests
             .ThenRejected("promotion-not-pending");
 
     [Fact]
+    public void Given_two_approvals_When_the_policies_allow_Then_evaluation_recorded_and_promotion_approved_by_both()
+    {
+        var allow = PolicyDecisions.Allow(Mv, Stage.Production);
+
+        var state = Spec()
+            .Given(ToProduction, Granted("bob"), Granted("carol", 2))
+            .When(Evaluation(allow, "bob", "carol"))
+            .Then(Evaluated(allow, "bob", "carol"), new PromotionApproved(Pid, Mv, Stage.Production, ["bob", "carol"], Fixed.Later(3)));
+
+        Assert.Equal((PromotionStatus.Approved, (DateTimeOffset?)Fixed.Later(3)), (state.Status, state.ClosedAt));
+        Assert.Same(allow, state.LatestDecision);
+    }
+
+    [Fact]
+    public void Given_a_repeated_approval_When_the_policies_allow_Then_each_approver_is_listed_once_in_order() =>
+        Spec()
+            .Given(ToProduction, Granted("carol"), Granted("bob", 2), Granted("carol", 3))
+            .When(Evaluation(PolicyDecisions.Allow(Mv, Stage.Production), "carol", "bob"))
+            .Then(
+                Evaluated(PolicyDecisions.Allow(Mv, Stage.Production), "carol", "bob"),
+                new PromotionApproved(Pid, Mv, Stage.Production, ["carol", "bob"], Fixed.Later(3)));
+
+    [Fact]
+    public void Given_a_fresh_request_When_the_policies_allow_without_approvals_Then_promotion_approved_by_nobody() =>
+        Spec()
+            .Given(ToProduction)
+            .When(Evaluation(PolicyDecisions.Allow(Mv, Stage.Production)))
+            .Then(Evaluated(PolicyDecisions.Allow(Mv, Stage.Production)), new PromotionApproved(Pid, Mv, Stage.Production, [], Fixed.Later(3)));
+
+    [Fact]
+    public void Given_one_approval_When_the_policies_deny_Then_only_the_evaluation_is_recorded_and_it_stays_pending()
+    {
+        var deny = PolicyDecisions.Deny(Mv, Stage.Production);
+
+        var state = Spec().Given(ToProduction, Granted("bob")).When(Evaluation(deny, "bob")).Then(Evaluated(deny, "bob"));
+
+        Assert.Equal(PromotionStatus.Pending, state.Status);
+        Assert.Null(state.ClosedAt);
+        Assert.Same(deny, state.LatestDecision);
+    }
+
+    [Fact]
+    public void Given_a_denied_evaluation_When_another_person_approves_Then_approval_granted() =>
+        Spec()
+            .Given(ToProduction, Granted("bob"), Evaluated(PolicyDecisions.Deny(Mv, Stage.Production), "bob"))
+            .When(Approve("carol", 4))
+            .Then(Granted("carol", 4));
+
+    [Fact]
+    public void Given_nothing_When_recording_an_evaluation_Then_rejected_as_not_found() =>
+        Spec().When(Evaluation(PolicyDecisions.Allow(Mv, Stage.Production))).ThenRejected("promotion-not-found");
+
+    [Fact]
+    public void Given_approved_promotion_When_recording_an_evaluation_Then_rejected_as_not_pending() =>
+        Spec()
+            .Given(ToProduction, Granted("bob"), Granted("carol", 2), new PromotionApproved(Pid, Mv, Stage.Production, ["bob", "carol"], Fixed.Later(2)))
+            .When(Evaluation(PolicyDecisions.Allow(Mv, Stage.Production), "bob", "carol"))
+            .ThenRejected("promotion-not-pending");
+
+    [Fact]
+    public void Given_rejected_promotion_When_recording_an_evaluation_Then_rejected_as_not_pending() =>
+        Spec()
+            .Given(ToProduction, new ApprovalRejected(Pid, "carol", ["risk-officer"], "auc too low", Fixed.Later(5)), RejectedByCarol)
+            .When(Evaluation(PolicyDecisions.Allow(Mv, Stage.Production)))
+            .ThenRejected("promotion-not-pending");
+
+    [Fact]
+    public void Given_withdrawn_promotion_When_recording_an_evaluation_Then_rejected_as_not_pending() =>
+        Spec()
+            .Given(ToProduction, new PromotionWithdrawn(Pid, Requester, "wrong version", Fixed.Later(1)))
+            .When(Evaluation(PolicyDecisions.Allow(Mv, Stage.Production)))
+            .ThenRejected("promotion-not-pending");
+
+    [Fact]
+    public void Given_pending_promotion_When_the_decision_is_about_another_model_version_Then_argument_exception()
+    {
+        var state = Spec().Given(ToProduction, Granted("bob")).State;
+
+        Assert.Throws<ArgumentException>(
+            () => PromotionDecider.Decide(Evaluation(PolicyDecisions.Allow("churn@8", Stage.Production), "bob"), state));
+    }
+
+    [Fact]
+    public void Given_pending_promotion_When_the_decision_is_about_another_stage_Then_argument_exception()
+    {
+        var state = Spec().Given(ToProduction, Granted("bob")).State;
+
+        Assert.Throws<ArgumentException>(
+            () => PromotionDecider.Decide(Evaluation(PolicyDecisions.Allow(Mv, Stage.Staging), "bob"), state));
+    }
+
+    [Fact]
+    public void Given_evaluations_When_evolving_Then_the_latest_decision_is_kept_and_the_approval_closes_it()
+    {
+        var deny = PolicyDecisions.Deny(Mv, Stage.Production);
+        var allow = PolicyDecisions.Allow(Mv, Stage.Production);
+        var spec = Spec();
+
+        var denied = spec.Given(ToProduction, Granted("bob"), Evaluated(deny, "bob")).State;
+        var approved = spec
+            .Given(
+                ToProduction,
+                Granted("bob"),
+                Evaluated(deny, "bob"),
+                Granted("carol", 2),
+                Evaluated(allow, "bob", "carol"),
+                new PromotionApproved(Pid, Mv, Stage.Production, ["bob", "carol"], Fixed.Later(3)))
+            .State;
+
+        Assert.Equal((PromotionStatus.Pending, (DateTimeOffset?)null), (denied.Status, denied.ClosedAt));
+        Assert.Same(deny, denied.LatestDecision);
+        Assert.Equal((PromotionStatus.Approved, (DateTimeOffset?)Fixed.Later(3)), (approved.Status, approved.ClosedAt));
+        Assert.Same(allow, approved.LatestDecision);
+    }
+
+    [Fact]
     public void Given_request_and_decisions_When_evolving_Then_state_holds_every_fact()
     {
         var state = Spec()
@@ -203,7 +336,7 @@ public sealed class PromotionTests
 
         Assert.Equal(("promotions/promo-1", Pid, PromotionStatus.Approved), (state.Id, state.PromotionId, state.Status));
         Assert.Equal((Mv, "churn", "7", Fixed.ArtifactSha), (state.ModelVersionId, state.Model, state.Version, state.ArtifactSha256));
-        Assert.Equal((Stage.Production, "beats baseline", 2), (state.TargetStage, state.Justification, state.RequiredApprovals));
+        Assert.Equal((Stage.Production, "beats baseline"), (state.TargetStage, state.Justification));
         Assert.Equal((Requester, (DateTimeOffset?)Fixed.Now), (state.RequestedBy, state.RequestedAt));
         Assert.Equal(["bob", "carol"], state.Approvers);
         Assert.Equal([("bob", "approve"), ("carol", "approve")], state.Decisions.Select(d => (d.Approver, d.Decision)));
@@ -241,11 +374,12 @@ public sealed class PromotionTests
     [Fact]
     public void Given_promotion_state_When_round_tripping_through_json_Then_nothing_is_lost()
     {
-        var state = Spec().Given(ToProduction, Granted("bob")).State;
+        var state = Spec().Given(ToProduction, Granted("bob"), Evaluated(PolicyDecisions.Deny(Mv, Stage.Production), "bob")).State;
 
         var copy = Json.RoundTrip(state);
 
         Assert.Equal(Json.Describe(state), Json.Describe(copy));
         Assert.Equal(Pid, copy.PromotionId);
+        Assert.Equal(PolicyDecisions.DeniedSummary, copy.LatestDecision?.Summary);
     }
 }

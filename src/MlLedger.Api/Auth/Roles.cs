@@ -26,6 +26,9 @@ public static class LedgerPolicies
     /// <summary>Approve or reject a promotion.</summary>
     public const string Approve = "approve";
 
+    /// <summary>Ask the policies for a decision (a pipeline's dry run), recorded in the decision log.</summary>
+    public const string PolicyCheck = "policy-check";
+
     /// <summary>Read entities, entries and keys.</summary>
     public const string Read = "read";
 
@@ -38,6 +41,7 @@ public static class LedgerPolicies
         options.AddPolicy(RequestPromotion, p => p.RequireAuthenticatedUser().RequireRole(Roles.Pipeline, Roles.Approver));
         options.AddPolicy(Withdraw, p => p.RequireAuthenticatedUser().RequireRole(Roles.Pipeline, Roles.Approver, Roles.Admin));
         options.AddPolicy(Approve, p => p.RequireAuthenticatedUser().RequireRole(Roles.Approver));
+        options.AddPolicy(PolicyCheck, p => p.RequireAuthenticatedUser().RequireRole(Roles.Pipeline));
         options.AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireRole(Roles.Pipeline, Roles.Approver, Roles.Auditor, Roles.Admin));
         options.AddPolicy(Audit, p => p.RequireAuthenticatedUser().RequireRole(Roles.Auditor, Roles.Admin));
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();

@@ -1,6 +1,5 @@
 using MlLedger.Api.Auth;
-using MlLedger.Domain.Deployments;
-using MlLedger.Domain.Promotions;
+using MlLedger.Policies;
 
 namespace MlLedger.Api.Hosting;
 
@@ -22,9 +21,8 @@ public sealed record LedgerHostOptions
 
     public JwtSettings Jwt { get; init; } = new();
 
-    public ApprovalQuorum Quorum { get; init; } = ApprovalQuorum.Default;
-
-    public EnvironmentStages Environments { get; init; } = EnvironmentStages.Default;
+    /// <summary>The policy set evaluated before every promotion and deployment (load it with <see cref="PolicySet.Load"/>).</summary>
+    public required PolicySet Policies { get; init; }
 
     /// <summary>Largest accepted request body.</summary>
     public long MaxRequestBodyBytes { get; init; } = 256 * 1024;

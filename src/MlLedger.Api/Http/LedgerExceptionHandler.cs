@@ -18,6 +18,7 @@ internal sealed class LedgerExceptionHandler(IProblemDetailsService problems, IL
         var (status, title, detail, code) = exception switch
         {
             DomainRejection r => (StatusCodes.Status409Conflict, "Refused by the ledger's rules", r.Message, r.Code),
+            Policies.BadCheck b => (StatusCodes.Status400BadRequest, "The request is invalid", b.Message, b.Code),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body exceeds the limit of this endpoint.", "body-too-large"),
             BadHttpRequestException b => (b.StatusCode, "Malformed request", Describe(b), "malformed-request"),

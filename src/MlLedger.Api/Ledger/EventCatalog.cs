@@ -1,6 +1,7 @@
 using MlLedger.Domain.Datasets;
 using MlLedger.Domain.Deployments;
 using MlLedger.Domain.Models;
+using MlLedger.Domain.Policies;
 using MlLedger.Domain.Promotions;
 
 namespace MlLedger.Api.Ledger;
@@ -23,6 +24,7 @@ public static class EventCatalog
         ["PromotionRequested"] = typeof(PromotionRequested),
         ["ApprovalGranted"] = typeof(ApprovalGranted),
         ["ApprovalRejected"] = typeof(ApprovalRejected),
+        ["PolicyEvaluated"] = typeof(PolicyEvaluated),
         ["PromotionApproved"] = typeof(PromotionApproved),
         ["PromotionRejected"] = typeof(PromotionRejected),
         ["PromotionWithdrawn"] = typeof(PromotionWithdrawn),
@@ -30,6 +32,8 @@ public static class EventCatalog
         ["DeploymentBlocked"] = typeof(DeploymentBlocked),
         ["DeploymentRolledBack"] = typeof(DeploymentRolledBack),
         ["DeploymentRetired"] = typeof(DeploymentRetired),
+        ["PolicySetPublished"] = typeof(PolicySetPublished),
+        ["PolicyCheckPerformed"] = typeof(PolicyCheckPerformed),
     };
 
     private static readonly Dictionary<Type, string> Names = Types.ToDictionary(p => p.Value, p => p.Key);

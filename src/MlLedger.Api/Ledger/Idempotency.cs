@@ -21,7 +21,11 @@ public sealed record IdempotencyRecord(
     string? ProblemCode,
     string? ProblemDetail,
     IReadOnlyList<StreamVersion> Entries,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The answer's fields besides the receipt, as JSON, when it had any.</summary>
+    public string? Body { get; init; }
+}
 
 internal static class Idempotency
 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using JasperFx;
 using Marten;
 using Marten.Exceptions;
@@ -18,10 +19,20 @@ public sealed record WriteReceipt(string Id, long Version, IReadOnlyList<EntryRe
 /// <summary>How a write ended, before it is turned into HTTP.</summary>
 internal abstract record WriteOutcome(string ResourceId, string PrimaryStream, int Status)
 {
+    /// <summary>
+    /// Fields the answer carries besides the receipt (e.g. a policy decision); kept with an idempotency record so
+    /// that a retry gets the same answer.
+    /// </summary>
+    public JsonObject? Body { get; init; }
+
     public sealed record Created(string ResourceId, string PrimaryStream, string Location)
         : WriteOutcome(ResourceId, PrimaryStream, StatusCodes.Status201Created);
 
     public sealed record Done(string ResourceId, string PrimaryStream)
+        : WriteOutcome(ResourceId, PrimaryStream, StatusCodes.Status200OK);
+
+    /// <summary>A question answered and recorded (e.g. a policy check): 200 with <see cref="WriteOutcome.Body"/> and the entries.</summary>
+    public sealed record Answered(string ResourceId, string PrimaryStream)
         : WriteOutcome(ResourceId, PrimaryStream, StatusCodes.Status200OK);
 
     /// <summary>Refused, and the refusal itself was recorded (e.g. DeploymentBlocked): 409 with the entries.</summary>
@@ -151,9 +162,22 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tru
         {
             WriteOutcome.Created created => new WithETag(TypedResults.Created(created.Location, receipt), etag),
             WriteOutcome.RecordedRefusal refusal => new WithETag(Problems.Of(StatusCodes.Status409Conflict, refusal.Code, refusal.Detail,
-                new Dictionary<string, object?> { ["id"] = receipt.Id, ["entries"] = receipt.Entries }), etag),
+                Extensions(refusal.Body, receipt)), etag),
+            WriteOutcome.Answered answered => new WithETag(TypedResults.Ok(Extensions(answered.Body, receipt)), etag),
             _ => new WithETag(TypedResults.Ok(receipt), etag),
         };
+    }
+
+    private static Dictionary<string, object?> Extensions(JsonObject? body, WriteReceipt receipt)
+    {
+        var fields = new Dictionary<string, object?>(StringComparer.Ordinal) { ["id"] = receipt.Id };
+        foreach (var (name, value) in body ?? [])
+        {
+            fields[name] = value?.DeepClone();
+        }
+
+        fields["entries"] = receipt.Entries;
+        return fields;
     }
 
     private async Task<IResult?> Replay(IdempotencyRecord request, CancellationToken ct)
@@ -180,12 +204,15 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tru
             entries.Add((reference.Stream, reference.Version, e.Sequence, EntryHeaders.Read(e, EntryHeaders.Hash) ?? ""));
         }
 
+        var body = stored.Body is null ? null : JsonNode.Parse(stored.Body)?.AsObject();
         WriteOutcome outcome = stored.Status switch
         {
             StatusCodes.Status201Created => new WriteOutcome.Created(stored.ResourceId, stored.PrimaryStream, stored.Location ?? ""),
             StatusCodes.Status409Conflict => new WriteOutcome.RecordedRefusal(stored.ResourceId, stored.PrimaryStream, stored.ProblemCode ?? "", stored.ProblemDetail ?? ""),
+            _ when body is not null => new WriteOutcome.Answered(stored.ResourceId, stored.PrimaryStream),
             _ => new WriteOutcome.Done(stored.ResourceId, stored.PrimaryStream),
         };
+        outcome = outcome with { Body = body };
         return Respond(outcome, entries);
     }
 

@@ -100,6 +100,7 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
                 ProblemCode = (outcome as WriteOutcome.RecordedRefusal)?.Code,
                 ProblemDetail = (outcome as WriteOutcome.RecordedRefusal)?.Detail,
                 Entries = _appended.Select(e => e.Position).ToList(),
+                Body = outcome.Body?.ToJsonString(),
             });
         }
 

@@ -10,7 +10,7 @@ public sealed record ModelVersionDetails(
     string Id, string Model, string Version, string ArtifactSha256, string Framework, string? TrainingRunId, string? CodeCommit,
     IReadOnlyList<string> TrainedOn, IReadOnlyDictionary<string, JsonElement> Parameters, Stage Stage,
     IReadOnlyList<StageEntry> StageHistory, IReadOnlyList<Evaluation> Evaluations, bool Retired, string? RetirementReason,
-    string? RegisteredBy, DateTimeOffset? RegisteredAt, long StreamVersion);
+    string? RegisteredBy, DateTimeOffset? RegisteredAt, long StreamVersion, string? RiskTier);
 
 internal static class ReadingVersions
 {
@@ -27,6 +27,6 @@ internal static class ReadingVersions
         return new WithETag(TypedResults.Ok(new ModelVersionDetails(
             m.ModelVersionId, m.Model, m.Version, m.ArtifactSha256, m.Framework, m.TrainingRunId, m.CodeCommit, m.TrainedOn,
             m.Parameters, m.Stage, m.StageHistory, m.Evaluations, m.Retired, m.RetirementReason, m.RegisteredBy, m.RegisteredAt,
-            streamVersion)), ETags.Of(streamVersion));
+            streamVersion, m.RiskTier)), ETags.Of(streamVersion));
     }
 }

@@ -15,7 +15,11 @@ public sealed record RegisterModelVersionRequest(
     string? TrainingRunId,
     string? CodeCommit,
     IReadOnlyList<string> TrainedOn,
-    IReadOnlyDictionary<string, JsonElement>? Parameters);
+    IReadOnlyDictionary<string, JsonElement>? Parameters)
+{
+    /// <summary>The risk tier the organisation assigned (e.g. "high"); policies may apply per tier.</summary>
+    public string? RiskTier { get; init; }
+}
 
 internal sealed class RegisterModelVersionValidator : AbstractValidator<RegisterModelVersionRequest>
 {
@@ -30,6 +34,7 @@ internal sealed class RegisterModelVersionValidator : AbstractValidator<Register
         RuleFor(r => r.TrainedOn).NotEmpty().WithMessage("'Trained On' must name at least one dataset (name@version).")
             .Must(t => t is null || t.Count <= FieldRules.MaxListLength).WithMessage("'Trained On' may hold at most 256 datasets.");
         RuleForEach(r => r.TrainedOn).IsDatasetId();
+        RuleFor(r => r.RiskTier!).IsName().When(r => r.RiskTier is not null);
         RuleFor(r => r.Parameters).Must(p => p is null || p.Count <= FieldRules.MaxListLength)
             .WithMessage("'Parameters' may hold at most 256 entries.");
         RuleForEach(r => r.Parameters).Must(p => p.Key.Length is > 0 and <= FieldRules.MaxNameLength && FieldRules.IsPlainText(p.Key)
@@ -53,7 +58,10 @@ internal static class RegisteringVersions
             var datasets = await DatasetStatuses.Of(ledger.Session, request.TrainedOn, ledger.Cancellation);
             var events = ModelVersionDecider.Decide(new RegisterModelVersion(
                 name, request.Version, request.ArtifactSha256, request.Framework, request.TrainingRunId, request.CodeCommit,
-                request.TrainedOn, request.Parameters ?? new Dictionary<string, JsonElement>(), datasets, ledger.Actor.Id, ledger.Now),
+                request.TrainedOn, request.Parameters ?? new Dictionary<string, JsonElement>(), datasets, ledger.Actor.Id, ledger.Now)
+            {
+                RiskTier = request.RiskTier,
+            },
                 (await ledger.State(stream) ?? ModelVersion.Initial));
             await ledger.Append(stream, events, ModelEndpoints.Subject(name, request.Version, request.ArtifactSha256));
             var id = ModelVersionIds.Of(name, request.Version);

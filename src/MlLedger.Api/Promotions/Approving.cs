@@ -2,6 +2,7 @@ using FluentValidation;
 using MlLedger.Api.Http;
 using MlLedger.Api.Ledger;
 using MlLedger.Api.Models;
+using MlLedger.Api.Policies;
 using MlLedger.Domain;
 using MlLedger.Domain.Models;
 using MlLedger.Domain.Promotions;
@@ -23,10 +24,10 @@ internal sealed class ApprovalValidator : AbstractValidator<ApprovalRequest>
 internal static class Approving
 {
     /// <summary>
-    /// The approver is the token's subject. When the quorum is met the promotion completes and the model
-    /// version's stage changes, in the same transaction.
+    /// The approver is the token's subject. After an approval the policies are evaluated again; when they allow
+    /// it the promotion completes and the model version's stage changes, in the same transaction.
     /// </summary>
-    public static Task<IResult> Handle(string id, ApprovalRequest request, HttpContext http, LedgerWriter writer) =>
+    public static Task<IResult> Handle(string id, ApprovalRequest request, HttpContext http, LedgerWriter writer, PolicyGate gate) =>
         writer.Execute(http, request, async ledger =>
         {
             var stream = await ledger.FetchPrimary<Promotion>(StreamKeys.Promotion(id));
@@ -39,14 +40,16 @@ internal static class Approving
             try
             {
                 var events = PromotionDecider.Decide(command, promotion);
-                var subject = ModelEndpoints.Subject(promotion.Model, promotion.Version, promotion.ArtifactSha256);
+                if (command is ApprovePromotion)
+                {
+                    events = await PromotionPolicy.Evaluate(ledger, gate, stream, promotion, events);
+                }
+
+                var subject = PromotionPolicy.Subject(promotion);
                 await ledger.Append(stream, events, subject);
                 if (events.OfType<PromotionApproved>().SingleOrDefault() is { } approved)
                 {
-                    var modelStream = await ledger.Fetch<ModelVersion>(StreamKeys.ModelVersion(promotion.Model, promotion.Version));
-                    var stageChanged = ModelVersionDecider.Decide(
-                        new ChangeStage(approved.TargetStage, id, ledger.Now), await ledger.State(modelStream) ?? ModelVersion.Initial);
-                    await ledger.Append(modelStream, stageChanged, subject);
+                    await ChangeStage(ledger, approved, promotion.Model, promotion.Version, subject);
                 }
             }
             catch (DomainRejection rejection) when (rejection.Code == "already-in-stage")
@@ -62,6 +65,16 @@ internal static class Approving
 
             return new WriteOutcome.Done(id, stream.Key!);
         });
+
+    /// <summary>A completed promotion moves the model version's stage, in the same transaction.</summary>
+    public static async Task ChangeStage(WriteContext ledger, PromotionApproved approved, string model, string version,
+        Integrity.Statements.StatementSubject subject)
+    {
+        var modelStream = await ledger.Fetch<ModelVersion>(StreamKeys.ModelVersion(model, version));
+        var stageChanged = ModelVersionDecider.Decide(
+            new ChangeStage(approved.TargetStage, approved.PromotionId, ledger.Now), await ledger.State(modelStream) ?? ModelVersion.Initial);
+        await ledger.Append(modelStream, stageChanged, subject);
+    }
 
     private static async Task<bool> Moved(WriteContext ledger, JasperFx.Events.IEventStream<Promotion> stream) =>
         (await ledger.Session.Events.FetchStreamStateAsync(stream.Key!, ledger.Cancellation))?.Version != stream.StartingVersion;

@@ -1,14 +1,16 @@
 using Marten;
 using MlLedger.Api.Http;
 using MlLedger.Domain;
+using MlLedger.Domain.Policies;
 using MlLedger.Domain.Promotions;
 
 namespace MlLedger.Api.Promotions;
 
 public sealed record PromotionDetails(
     string Id, string Status, string Model, string Version, string ArtifactSha256, Stage TargetStage, string Justification,
-    int RequiredApprovals, IReadOnlyList<string> Approvers, string? RequestedBy, DateTimeOffset? RequestedAt,
-    IReadOnlyList<ApprovalDecision> Decisions, string? ClosedBy, string? CloseReason, DateTimeOffset? ClosedAt, long StreamVersion);
+    IReadOnlyList<string> Approvers, string? RequestedBy, DateTimeOffset? RequestedAt,
+    IReadOnlyList<ApprovalDecision> Decisions, string? ClosedBy, string? CloseReason, DateTimeOffset? ClosedAt, long StreamVersion,
+    PolicyDecision? Decision);
 
 internal static class Reading
 {
@@ -24,7 +26,7 @@ internal static class Reading
         var version = (await session.Events.FetchStreamStateAsync(key, ct))?.Version ?? 0;
         return new WithETag(TypedResults.Ok(new PromotionDetails(
             p.PromotionId, p.Status.ToString().ToLowerInvariant(), p.Model, p.Version, p.ArtifactSha256, p.TargetStage, p.Justification,
-            p.RequiredApprovals, p.Approvers, p.RequestedBy, p.RequestedAt, p.Decisions, p.ClosedBy, p.CloseReason, p.ClosedAt,
-            version)), ETags.Of(version));
+            p.Approvers, p.RequestedBy, p.RequestedAt, p.Decisions, p.ClosedBy, p.CloseReason, p.ClosedAt,
+            version, p.LatestDecision)), ETags.Of(version));
     }
 }

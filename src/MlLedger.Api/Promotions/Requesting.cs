@@ -2,6 +2,7 @@ using FluentValidation;
 using MlLedger.Api.Http;
 using MlLedger.Api.Ledger;
 using MlLedger.Api.Models;
+using MlLedger.Api.Policies;
 using MlLedger.Domain;
 using MlLedger.Domain.Models;
 using MlLedger.Domain.Promotions;
@@ -24,7 +25,7 @@ internal sealed class RequestPromotionValidator : AbstractValidator<RequestPromo
 
 internal static class Requesting
 {
-    public static Task<IResult> Handle(RequestPromotionRequest request, HttpContext http, LedgerWriter writer, ApprovalQuorum quorum) =>
+    public static Task<IResult> Handle(RequestPromotionRequest request, HttpContext http, LedgerWriter writer, PolicyGate gate) =>
         writer.Execute(http, request, async ledger =>
         {
             if (!StageNames.TryParse(request.TargetStage, out var target))
@@ -35,10 +36,18 @@ internal static class Requesting
             var id = Guid.CreateVersion7(ledger.Now).ToString();
             var stream = await ledger.FetchPrimary<Promotion>(StreamKeys.Promotion(id));
             var model = await ModelEndpoints.Facts(ledger.Session, request.Model, request.Version, ledger.Cancellation);
-            var events = PromotionDecider.Decide(
-                new RequestPromotion(id, model, target, request.Justification, quorum, ledger.Actor.Id, ledger.Now),
-                (await ledger.State(stream) ?? Promotion.Initial));
-            await ledger.Append(stream, events, ModelEndpoints.Subject(request.Model, request.Version, model.ArtifactSha256));
+            var before = await ledger.State(stream) ?? Promotion.Initial;
+            var requested = PromotionDecider.Decide(
+                new RequestPromotion(id, model, target, request.Justification, ledger.Actor.Id, ledger.Now), before);
+            var events = await PromotionPolicy.Evaluate(ledger, gate, stream, before, requested);
+            var subject = ModelEndpoints.Subject(request.Model, request.Version, model.ArtifactSha256);
+            await ledger.Append(stream, events, subject);
+            if (events.OfType<PromotionApproved>().SingleOrDefault() is { } approved)
+            {
+                // the policies need no approval for this stage: the promotion completes at once
+                await Approving.ChangeStage(ledger, approved, request.Model, request.Version, subject);
+            }
+
             return new WriteOutcome.Created(id, stream.Key!, $"/v1/promotions/{id}");
         });
 }

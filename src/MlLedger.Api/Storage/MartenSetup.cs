@@ -28,6 +28,11 @@ internal static class MartenSetup
         options.Projections.Add(new ModelVersionProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new PromotionProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new DeploymentProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new PolicyCheckProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new PolicySetHistoryProjection(), ProjectionLifecycle.Inline);
+
+        // policy decisions look up a model version's promotions to a stage
+        options.Schema.For<MlLedger.Domain.Promotions.Promotion>().Index(p => p.ModelVersionId);
 
         options.Schema.For<IdempotencyRecord>().Identity(r => r.Id);
     }

@@ -3,6 +3,7 @@ using Marten.Events.Aggregation;
 using MlLedger.Domain.Datasets;
 using MlLedger.Domain.Deployments;
 using MlLedger.Domain.Models;
+using MlLedger.Domain.Policies;
 using MlLedger.Domain.Promotions;
 
 namespace MlLedger.Api.Storage;
@@ -43,6 +44,7 @@ internal sealed class PromotionProjection : SingleStreamProjection<Promotion, st
         IncludeType<PromotionRequested>();
         IncludeType<ApprovalGranted>();
         IncludeType<ApprovalRejected>();
+        IncludeType<PolicyEvaluated>();
         IncludeType<PromotionApproved>();
         IncludeType<PromotionRejected>();
         IncludeType<PromotionWithdrawn>();
@@ -62,4 +64,25 @@ internal sealed class DeploymentProjection : SingleStreamProjection<Deployment, 
     }
 
     public override Deployment? Evolve(Deployment? snapshot, string id, IEvent e) => Deployment.Evolve(snapshot ?? Deployment.Initial, e.Data);
+}
+
+internal sealed class PolicyCheckProjection : SingleStreamProjection<PolicyCheck, string>
+{
+    public PolicyCheckProjection()
+    {
+        IncludeType<PolicyCheckPerformed>();
+    }
+
+    public override PolicyCheck? Evolve(PolicyCheck? snapshot, string id, IEvent e) => PolicyCheck.Evolve(snapshot ?? PolicyCheck.Initial, e.Data);
+}
+
+internal sealed class PolicySetHistoryProjection : SingleStreamProjection<PolicySetHistory, string>
+{
+    public PolicySetHistoryProjection()
+    {
+        IncludeType<PolicySetPublished>();
+    }
+
+    public override PolicySetHistory? Evolve(PolicySetHistory? snapshot, string id, IEvent e) =>
+        PolicySetHistory.Evolve(snapshot ?? PolicySetHistory.Initial, e.Data);
 }

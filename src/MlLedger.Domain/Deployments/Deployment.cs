@@ -1,3 +1,5 @@
+using MlLedger.Domain.Policies;
+
 namespace MlLedger.Domain.Deployments;
 
 public enum DeploymentStatus
@@ -36,6 +38,9 @@ public sealed record Deployment(
 
     public string? EndedBy { get; init; }
 
+    /// <summary>The policy decision the deployment was allowed or refused on, when the policies were consulted.</summary>
+    public PolicyDecision? Decision { get; init; }
+
     public static Deployment Initial { get; } = new(
         Id: "",
         Status: DeploymentStatus.None,
@@ -72,6 +77,7 @@ public sealed record Deployment(
                 RequiredStage = e.RequiredStage,
                 Actor = e.DeployedBy,
                 At = e.DeployedAt,
+                Decision = e.Decision,
             },
             DeploymentBlocked e => state with
             {
@@ -88,6 +94,7 @@ public sealed record Deployment(
                 BlockReason = e.Reason,
                 Actor = e.AttemptedBy,
                 At = e.AttemptedAt,
+                Decision = e.Decision,
             },
             DeploymentRolledBack e => state with
             {

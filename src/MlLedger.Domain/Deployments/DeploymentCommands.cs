@@ -1,4 +1,5 @@
 using MlLedger.Domain.Models;
+using MlLedger.Domain.Policies;
 
 namespace MlLedger.Domain.Deployments;
 
@@ -11,6 +12,8 @@ public abstract record DeploymentCommand
 }
 
 /// <param name="ArtifactSha256">The digest of the bytes actually deployed, as the pipeline reports it.</param>
+/// <param name="RequiredStage">The stage the policy set's environment mapping requires, or null for an unknown environment.</param>
+/// <param name="Decision">The policy decision for the required stage (null when there is no known stage to decide on).</param>
 public sealed record RecordDeployment(
     string DeploymentId,
     ModelVersionFacts ModelVersion,
@@ -19,7 +22,8 @@ public sealed record RecordDeployment(
     string Environment,
     string? Endpoint,
     string ArtifactSha256,
-    EnvironmentStages Environments,
+    Stage? RequiredStage,
+    PolicyDecision? Decision,
     string Actor,
     DateTimeOffset Now) : DeploymentCommand;
 

@@ -37,20 +37,36 @@ public static class DeploymentDecider
             throw new DomainRejection("model-version-not-found", $"Model version {id} is not registered.");
         }
 
-        var required = c.Environments.RequiredStageFor(c.Environment);
+        var required = c.RequiredStage;
+        if (c.Decision is { } decision
+            && (required is not { } stage
+                || !string.Equals(decision.ModelVersionId, id, StringComparison.Ordinal)
+                || !string.Equals(decision.TargetStage, StageNames.Of(stage), StringComparison.Ordinal)))
+        {
+            throw new ArgumentException(
+                $"The decision is about {decision.ModelVersionId} to {decision.TargetStage}, not {id} to " +
+                $"{(required is { } s ? StageNames.Of(s) : "an unknown stage")}.", nameof(c));
+        }
+
         if (Refusal(c, id, required) is var (code, reason))
         {
             return
             [
                 new DeploymentBlocked(
-                    c.DeploymentId, id, c.Model, c.Version, c.Environment, c.Endpoint, c.ArtifactSha256, code, reason, c.Actor, c.Now),
+                    c.DeploymentId, id, c.Model, c.Version, c.Environment, c.Endpoint, c.ArtifactSha256, code, reason, c.Actor, c.Now)
+                {
+                    Decision = c.Decision,
+                },
             ];
         }
 
         return
         [
             new DeploymentRecorded(
-                c.DeploymentId, id, c.Model, c.Version, c.Environment, c.Endpoint, c.ArtifactSha256, required!.Value, c.Actor, c.Now),
+                c.DeploymentId, id, c.Model, c.Version, c.Environment, c.Endpoint, c.ArtifactSha256, required!.Value, c.Actor, c.Now)
+            {
+                Decision = c.Decision,
+            },
         ];
     }
 
@@ -82,7 +98,12 @@ public static class DeploymentDecider
                 $"Deployed artifact sha256 {c.ArtifactSha256} differs from {id}'s registered artifact sha256 {model.ArtifactSha256}.");
         }
 
-        return null;
+        if (c.Decision is not { } decision)
+        {
+            throw new ArgumentException($"A deployment of {id} to '{c.Environment}' needs a policy decision.", nameof(c));
+        }
+
+        return decision.Allowed ? null : ("policy-denied", decision.Summary);
     }
 
     /// <returns>The deployment id.</returns>

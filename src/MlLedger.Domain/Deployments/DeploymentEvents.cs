@@ -1,3 +1,5 @@
+using MlLedger.Domain.Policies;
+
 namespace MlLedger.Domain.Deployments;
 
 /// <summary>Closed hierarchy of the facts recorded on a deployment stream.</summary>
@@ -19,7 +21,11 @@ public sealed record DeploymentRecorded(
     string ArtifactSha256,
     Stage RequiredStage,
     string DeployedBy,
-    DateTimeOffset DeployedAt) : DeploymentEvent;
+    DateTimeOffset DeployedAt) : DeploymentEvent
+{
+    /// <summary>The policy decision that allowed it.</summary>
+    public PolicyDecision? Decision { get; init; }
+}
 
 /// <summary>A deployment attempt was refused; kept so that auditors see every blocked attempt.</summary>
 public sealed record DeploymentBlocked(
@@ -33,7 +39,14 @@ public sealed record DeploymentBlocked(
     string Code,
     string Reason,
     string AttemptedBy,
-    DateTimeOffset AttemptedAt) : DeploymentEvent;
+    DateTimeOffset AttemptedAt) : DeploymentEvent
+{
+    /// <summary>
+    /// The policy decision taken for the environment's stage (null for an unknown environment). When the code is
+    /// <c>policy-denied</c> it is what refused the deployment; otherwise an earlier rule refused it first.
+    /// </summary>
+    public PolicyDecision? Decision { get; init; }
+}
 
 public sealed record DeploymentRolledBack(
     string DeploymentId,

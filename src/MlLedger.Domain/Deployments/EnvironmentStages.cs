@@ -45,14 +45,6 @@ public sealed class EnvironmentStages
         }
     }
 
-    public static EnvironmentStages Default { get; } = new(
-    [
-        new EnvironmentStageRule("prod*", Stage.Production),
-        new EnvironmentStageRule("staging*", Stage.Staging),
-        new EnvironmentStageRule("dev*", Stage.None),
-        new EnvironmentStageRule("test*", Stage.None),
-    ]);
-
     public IReadOnlyList<EnvironmentStageRule> Rules { get; }
 
     /// <summary>The stage the first matching rule requires, or null for an unknown environment.</summary>

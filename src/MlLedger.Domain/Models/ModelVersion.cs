@@ -36,6 +36,8 @@ public sealed record ModelVersion(
 
     public DateTimeOffset? RetiredAt { get; init; }
 
+    public string? RiskTier { get; init; }
+
     /// <summary>"model@version".</summary>
     public string ModelVersionId => ModelVersionIds.Of(Model, Version);
 
@@ -77,6 +79,7 @@ public sealed record ModelVersion(
                 Parameters = e.Parameters,
                 RegisteredBy = e.RegisteredBy,
                 RegisteredAt = e.RegisteredAt,
+                RiskTier = e.RiskTier,
             },
             EvaluationRecorded e => state with
             {

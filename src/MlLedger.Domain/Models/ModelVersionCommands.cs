@@ -23,7 +23,10 @@ public sealed record RegisterModelVersion(
     IReadOnlyDictionary<string, JsonElement> Parameters,
     IReadOnlyDictionary<string, DatasetStatus> Datasets,
     string Actor,
-    DateTimeOffset Now) : ModelVersionCommand;
+    DateTimeOffset Now) : ModelVersionCommand
+{
+    public string? RiskTier { get; init; }
+}
 
 /// <param name="DatasetStatus">Status of <paramref name="Dataset"/> as the caller found it.</param>
 public sealed record RecordEvaluation(

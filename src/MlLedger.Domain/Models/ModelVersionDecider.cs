@@ -51,7 +51,10 @@ public static class ModelVersionDecider
                 trainedOn,
                 new Dictionary<string, JsonElement>(c.Parameters, StringComparer.Ordinal),
                 c.Actor,
-                c.Now),
+                c.Now)
+            {
+                RiskTier = c.RiskTier,
+            },
         ];
     }
 

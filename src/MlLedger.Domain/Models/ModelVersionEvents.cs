@@ -21,7 +21,11 @@ public sealed record ModelVersionRegistered(
     IReadOnlyList<string> TrainedOn,
     IReadOnlyDictionary<string, JsonElement> Parameters,
     string RegisteredBy,
-    DateTimeOffset RegisteredAt) : ModelVersionEvent;
+    DateTimeOffset RegisteredAt) : ModelVersionEvent
+{
+    /// <summary>The risk tier the organisation assigned (e.g. "high"); policies may apply per tier.</summary>
+    public string? RiskTier { get; init; }
+}
 
 public sealed record EvaluationRecorded(
     string ModelVersionId,

@@ -1,3 +1,5 @@
+using MlLedger.Domain.Policies;
+
 namespace MlLedger.Domain.Promotions;
 
 public enum PromotionStatus
@@ -31,7 +33,6 @@ public sealed record Promotion(
     string ArtifactSha256,
     Stage TargetStage,
     string Justification,
-    int RequiredApprovals,
     string? RequestedBy,
     DateTimeOffset? RequestedAt,
     IReadOnlyList<ApprovalDecision> Decisions,
@@ -44,6 +45,9 @@ public sealed record Promotion(
     public string? ClosedBy { get; init; }
 
     public string? CloseReason { get; init; }
+
+    /// <summary>The latest policy decision on this promotion, or null before the first evaluation.</summary>
+    public PolicyDecision? LatestDecision { get; init; }
 
     /// <summary>Distinct people who granted an approval, in the order they first did.</summary>
     public IReadOnlyList<string> Approvers =>
@@ -58,7 +62,6 @@ public sealed record Promotion(
         ArtifactSha256: "",
         TargetStage: Stage.None,
         Justification: "",
-        RequiredApprovals: 0,
         RequestedBy: null,
         RequestedAt: null,
         Decisions: [],
@@ -80,7 +83,6 @@ public sealed record Promotion(
                 ArtifactSha256 = e.ArtifactSha256,
                 TargetStage = e.TargetStage,
                 Justification = e.Justification,
-                RequiredApprovals = e.RequiredApprovals,
                 RequestedBy = e.RequestedBy,
                 RequestedAt = e.RequestedAt,
             },
@@ -92,6 +94,7 @@ public sealed record Promotion(
             {
                 Decisions = [.. state.Decisions, new ApprovalDecision(e.Approver, e.Roles, ApprovalDecision.Reject, e.Comment, e.RejectedAt)],
             },
+            PolicyEvaluated e => state with { LatestDecision = e.Decision },
             PromotionApproved e => state with { Status = PromotionStatus.Approved, ClosedAt = e.ApprovedAt },
             PromotionRejected e => state with
             {

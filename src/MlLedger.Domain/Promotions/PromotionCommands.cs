@@ -1,4 +1,5 @@
 using MlLedger.Domain.Models;
+using MlLedger.Domain.Policies;
 
 namespace MlLedger.Domain.Promotions;
 
@@ -15,7 +16,6 @@ public sealed record RequestPromotion(
     ModelVersionFacts ModelVersion,
     Stage TargetStage,
     string Justification,
-    ApprovalQuorum Quorum,
     string Actor,
     DateTimeOffset Now) : PromotionCommand;
 
@@ -32,6 +32,11 @@ public sealed record RejectPromotion(
     IReadOnlyList<string> Roles,
     string? Comment,
     DateTimeOffset Now) : PromotionCommand;
+
+/// <summary>
+/// Records a policy decision taken on the promotion's current state; an allowing decision completes it.
+/// </summary>
+public sealed record RecordPolicyEvaluation(PolicyFacts Facts, PolicyDecision Decision, DateTimeOffset Now) : PromotionCommand;
 
 public sealed record WithdrawPromotion(
     string Actor,

@@ -1,4 +1,5 @@
 using MlLedger.Domain.Models;
+using MlLedger.Domain.Policies;
 
 namespace MlLedger.Domain.Promotions;
 
@@ -13,6 +14,7 @@ public static class PromotionDecider
             RequestPromotion c => Request(c, state),
             ApprovePromotion c => Approve(c, state),
             RejectPromotion c => Reject(c, state),
+            RecordPolicyEvaluation c => RecordEvaluation(c, state),
             WithdrawPromotion c => Withdraw(c, state),
             _ => throw new ArgumentException($"Unknown promotion command {command.GetType().Name}.", nameof(command)),
         };
@@ -52,7 +54,6 @@ public static class PromotionDecider
                 model.ArtifactSha256,
                 c.TargetStage,
                 c.Justification,
-                c.Quorum.For(c.TargetStage),
                 c.Actor,
                 c.Now),
         ];
@@ -91,14 +92,32 @@ public static class PromotionDecider
                 $"{state.ModelVersionId} was requested with artifact sha256 {state.ArtifactSha256} but its artifact is now {model.ArtifactSha256}.");
         }
 
-        var granted = new ApprovalGranted(state.PromotionId, c.Approver, [.. c.Roles], c.Comment, state.ArtifactSha256, c.Now);
-        IReadOnlyList<string> approvers = [.. state.Approvers, c.Approver];
-        if (approvers.Count < state.RequiredApprovals)
+        return [new ApprovalGranted(state.PromotionId, c.Approver, [.. c.Roles], c.Comment, state.ArtifactSha256, c.Now)];
+    }
+
+    /// <summary>
+    /// Every evaluation is recorded; the promotion completes only when the decision allows it. The decision must
+    /// be about this promotion's model version and target stage.
+    /// </summary>
+    private static object[] RecordEvaluation(RecordPolicyEvaluation c, Promotion state)
+    {
+        ArgumentNullException.ThrowIfNull(c.Decision);
+        ArgumentNullException.ThrowIfNull(c.Facts);
+        RequirePending(state);
+        var decision = c.Decision;
+        if (!string.Equals(decision.ModelVersionId, state.ModelVersionId, StringComparison.Ordinal)
+            || !string.Equals(decision.TargetStage, StageNames.Of(state.TargetStage), StringComparison.Ordinal))
         {
-            return [granted];
+            throw new ArgumentException(
+                $"The decision is about {decision.ModelVersionId} to {decision.TargetStage}, but promotion {state.PromotionId} is " +
+                $"{state.ModelVersionId} to {StageNames.Of(state.TargetStage)}.",
+                nameof(c));
         }
 
-        return [granted, new PromotionApproved(state.PromotionId, state.ModelVersionId, state.TargetStage, approvers, c.Now)];
+        var evaluated = new PolicyEvaluated(state.PromotionId, decision.PolicySetDigest, decision.Allowed, c.Facts, decision, c.Now);
+        return decision.Allowed
+            ? [evaluated, new PromotionApproved(state.PromotionId, state.ModelVersionId, state.TargetStage, state.Approvers, c.Now)]
+            : [evaluated];
     }
 
     private static object[] Reject(RejectPromotion c, Promotion state)

@@ -1,3 +1,5 @@
+using MlLedger.Domain.Policies;
+
 namespace MlLedger.Domain.Promotions;
 
 /// <summary>Closed hierarchy of the facts recorded on a promotion stream.</summary>
@@ -17,7 +19,6 @@ public sealed record PromotionRequested(
     string ArtifactSha256,
     Stage TargetStage,
     string Justification,
-    int RequiredApprovals,
     string RequestedBy,
     DateTimeOffset RequestedAt) : PromotionEvent;
 
@@ -36,7 +37,19 @@ public sealed record ApprovalRejected(
     string? Comment,
     DateTimeOffset RejectedAt) : PromotionEvent;
 
-/// <summary>The quorum was met: the promotion is complete.</summary>
+/// <summary>
+/// The policies were evaluated for the promotion (at request and after each approval): the set's digest, the facts
+/// they were given and the full decision, so that the decision can be replayed later.
+/// </summary>
+public sealed record PolicyEvaluated(
+    string PromotionId,
+    string PolicySetDigest,
+    bool Allowed,
+    PolicyFacts Facts,
+    PolicyDecision Decision,
+    DateTimeOffset EvaluatedAt) : PromotionEvent;
+
+/// <summary>The policies allowed it: the promotion is complete.</summary>
 public sealed record PromotionApproved(
     string PromotionId,
     string ModelVersionId,

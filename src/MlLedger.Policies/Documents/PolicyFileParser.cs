@@ -163,8 +163,13 @@ public static class PolicyFileParser
                 continue;
             }
 
+            if (kind is null)
+            {
+                continue; // without a kind there is no telling which keys are parameters
+            }
+
             var errorsBefore = fields.Diagnostics.Count;
-            var rule = kind is null ? null : RuleReaders.Read(kind, id ?? "", description, fields, text);
+            var rule = RuleReaders.Read(kind, id ?? "", description, fields, text);
             fields.RejectUnknown($"a rule of kind '{kind}'");
             if (rule is not null && id is not null && fields.Diagnostics.Count == errorsBefore)
             {

@@ -110,28 +110,54 @@ internal static class RuleReaders
     private static Mark PositionIn(YamlScalarNode node, string text, CelSyntaxError error)
     {
         var start = node.Start;
-        switch (node.Style)
+        return node.Style switch
         {
-            case ScalarStyle.Literal or ScalarStyle.Folded:
-                {
-                    // block scalars start on the line after the indicator; find that line's indentation
-                    var lines = text.Split('\n');
-                    var index = (int)start.Line + error.Line - 1;
-                    if (index < lines.Length)
-                    {
-                        var indent = lines[index].Length - lines[index].TrimStart(' ').Length;
-                        return new Mark(0, index + 1, indent + error.Column);
-                    }
-
-                    return start;
-                }
-
-            case ScalarStyle.Plain when error.Line == 1:
-                return new Mark(0, start.Line, start.Column + error.Column - 1);
-            case ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted when error.Line == 1:
-                return new Mark(0, start.Line, start.Column + error.Column);
-            default:
-                return start;
-        }
+            // block scalars start on the line after the indicator
+            ScalarStyle.Literal or ScalarStyle.Folded => Locate(node.Value ?? "", error, text, (int)start.Line, 0) ?? start,
+            ScalarStyle.Plain => Locate(node.Value ?? "", error, text, (int)start.Line - 1, (int)start.Column - 1) ?? start,
+            ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted when error.Line == 1 => new Mark(0, start.Line, start.Column + error.Column),
+            _ => start,
+        };
     }
+
+    /// <summary>
+    /// Folding and indentation change only the whitespace of plain and block scalars: the n-th non-blank character
+    /// of the value is the n-th non-blank character of the file from where the value starts (0-based line and column).
+    /// An error past the last character (an incomplete expression) is placed just after it.
+    /// </summary>
+    private static Mark? Locate(string value, CelSyntaxError error, string text, int line, int column)
+    {
+        var total = value.Count(c => !IsBlank(c));
+        if (total == 0)
+        {
+            return null;
+        }
+
+        var offset = 0;
+        for (var l = 1; l < error.Line && offset < value.Length; l++)
+        {
+            var newline = value.IndexOf('\n', offset);
+            offset = newline < 0 ? value.Length : newline + 1;
+        }
+
+        offset = Math.Min(offset + error.Column - 1, value.Length);
+        var target = value.Take(offset).Count(c => !IsBlank(c));
+        var after = target >= total;
+        var lines = text.Split('\n');
+        var seen = 0;
+        for (; line < lines.Length; line++, column = 0)
+        {
+            for (; column < lines[line].Length; column++)
+            {
+                if (!IsBlank(lines[line][column]) && seen++ == (after ? total - 1 : target))
+                {
+                    return new Mark(0, line + 1, column + (after ? 2 : 1));
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsBlank(char c) => c is ' ' or '\t' or '\n' or '\r';
 }

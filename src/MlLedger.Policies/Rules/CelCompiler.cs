@@ -69,9 +69,10 @@ internal static partial class CelCompiler
         {
             return new CelSyntaxError(1, 1, $"{e.Message} The input document has: {string.Join(", ", CelInput.Variables)}.");
         }
-        catch (CelException)
+        catch (Exception)
         {
-            // fields are absent from the empty document: only undeclared roots are reported here
+            // fields are absent from the empty document (and a function may fail on them): only undeclared roots
+            // are reported here; the rule itself fails on such errors when it is evaluated
         }
 
         return null;

@@ -30,8 +30,10 @@ public sealed class ExpressionRule : PolicyRule
         {
             result = _program(facts.Input);
         }
-        catch (CelException e)
+        catch (Exception e)
         {
+            // the Cel package lets some errors of its functions through as they are (matches() with a bad pattern
+            // throws RegexParseException): any error fails the rule, it never ends the decision
             return Verdict.Fail($"the expression could not be evaluated: {e.Message}", [facts.Facts.ModelVersion.Entry]);
         }
 

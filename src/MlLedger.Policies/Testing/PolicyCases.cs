@@ -65,7 +65,20 @@ public static class PolicyCases
             throw new PolicyLoadException(diagnostics.Items);
         }
 
-        var baseFacts = root.Find("facts") is { } b ? YamlJson.ToJson(b) : null;
+        JsonNode? Json(YamlNode? node)
+        {
+            try
+            {
+                return node is null ? null : YamlJson.ToJson(node);
+            }
+            catch (YamlException e)
+            {
+                diagnostics.Add(e.Start, e.Message);
+                return null;
+            }
+        }
+
+        var baseFacts = Json(root.Find("facts"));
         var sequence = root.Sequence("cases", required: true);
         root.RejectUnknown("an example-case file");
         foreach (var item in sequence?.Children ?? [])
@@ -77,7 +90,7 @@ public static class PolicyCases
             }
 
             var name = fields.String("name", required: true);
-            var facts = YamlJson.Merge(baseFacts, fields.Find("facts") is { } f ? YamlJson.ToJson(f) : null);
+            var facts = YamlJson.Merge(baseFacts, Json(fields.Find("facts")));
             var expect = fields.Mapping("expect", required: true);
             var allowed = expect?.Boolean("allowed", required: true);
             var failed = expect?.Strings("failed", required: false, allowEmpty: true);

@@ -11,14 +11,35 @@ namespace MlLedger.Policies.Testing;
 /// </summary>
 internal static class YamlJson
 {
-    public static JsonNode? ToJson(YamlNode node) => node switch
+    /// <exception cref="YamlException">A key is not a text value, or an alias refers to a value that contains it.</exception>
+    public static JsonNode? ToJson(YamlNode node) => ToJson(node, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
+
+    private static JsonNode? ToJson(YamlNode node, HashSet<YamlNode> open)
     {
-        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(kv =>
-            KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", ToJson(kv.Value)))),
-        YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(ToJson)]),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => throw new ArgumentException($"unsupported YAML node {node.NodeType}", nameof(node)),
-    };
+        // an alias may name a value that contains it; written out, such a value would never end
+        if (!open.Add(node))
+        {
+            throw new YamlException(node.Start, node.End, "an alias refers to a value that contains it.");
+        }
+
+        try
+        {
+            return node switch
+            {
+                YamlMappingNode mapping => new JsonObject(mapping.Children.Select(kv => KeyValuePair.Create(Key(kv.Key), ToJson(kv.Value, open)))),
+                YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(item => ToJson(item, open))]),
+                YamlScalarNode scalar => Scalar(scalar),
+                _ => throw new YamlException(node.Start, node.End, $"unsupported YAML node {node.NodeType}."),
+            };
+        }
+        finally
+        {
+            open.Remove(node);
+        }
+    }
+
+    private static string Key(YamlNode key) =>
+        key is YamlScalarNode { Value: { } name } ? name : throw new YamlException(key.Start, key.End, "a key must be a text value.");
 
     private static JsonValue? Scalar(YamlScalarNode scalar)
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MlLedger.Api.Auth;
 using MlLedger.Api.Hosting;
+using MlLedger.Policies;
 using Npgsql;
 
 namespace MlLedger.Api.Tests.Infrastructure;
@@ -35,6 +36,12 @@ public sealed class LedgerApp : IAsyncDisposable
     public string KeysDirectory => Path.Combine(_directory, "keys");
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Policies for tests of ledger mechanics: approvals only (staging 1, production 2) and artifact integrity.</summary>
+    public static string QuorumPolicies => Path.Combine(AppContext.BaseDirectory, "TestPolicies", "quorum");
+
+    /// <summary>The policies that ship in policies/.</summary>
+    public static string ShippedPolicies => Path.Combine(AppContext.BaseDirectory, "ShippedPolicies");
+
     public static async Task<LedgerApp> StartAsync(PostgresFixture postgres, Func<LedgerHostOptions, LedgerHostOptions>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"mlledger-app-{Guid.NewGuid():N}");
@@ -49,6 +56,7 @@ public sealed class LedgerApp : IAsyncDisposable
             KeysDirectory = Path.Combine(directory, "keys"),
             Urls = "http://127.0.0.1:0",
             Jwt = new JwtSettings { Issuer = TestIssuer.Issuer, Audience = TestIssuer.Audience, PublicKeyPemFile = publicKeyFile },
+            Policies = PolicySet.Load(QuorumPolicies),
         };
         options = configure?.Invoke(options) ?? options;
 
