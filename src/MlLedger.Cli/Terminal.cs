@@ -1,0 +1,25 @@
+using Spectre.Console;
+
+namespace MlLedger.Cli;
+
+/// <summary>Spectre.Console output on a given writer (the command's standard output, or a test's writer).</summary>
+internal static class Terminal
+{
+    /// <summary>Width used when the output is not a terminal (CI logs, files, pipes) and COLUMNS is not set.</summary>
+    public const int RedirectedWidth = 160;
+
+    public static IAnsiConsole For(TextWriter writer)
+    {
+        var output = new AnsiConsoleOutput(writer);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = output });
+        if (!output.IsTerminal)
+        {
+            // 80 columns would wrap every reason and digest in a CI log; logs have no width to fit.
+            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0
+                ? columns
+                : RedirectedWidth;
+        }
+
+        return console;
+    }
+}
