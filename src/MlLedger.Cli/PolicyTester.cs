@@ -105,7 +105,7 @@ internal sealed class PolicyTester(TextWriter output, TextWriter error)
             foreach (var result in results)
             {
                 console.Write(RulesTable.Of(result.Decision.Rules)
-                    .Title($"{Markup.Escape(Location(directory, result.Case))} {Markup.Escape(result.Case.Name)}")
+                    .Title($"{Markup.Escape(Location(result.Case))} {Markup.Escape(result.Case.Name)}")
                     .Caption(Markup.Escape(result.Decision.Summary)));
             }
         }
@@ -116,7 +116,7 @@ internal sealed class PolicyTester(TextWriter output, TextWriter error)
             foreach (var result in results)
             {
                 table.AddRow(
-                    Markup.Escape(Location(directory, result.Case)),
+                    Markup.Escape(Location(result.Case)),
                     Markup.Escape(result.Case.Name),
                     result.Passed ? "[green]PASS[/]" : "[red]FAIL[/]",
                     result.Passed ? "" : Markup.Escape(Details(result)));
@@ -135,8 +135,9 @@ internal sealed class PolicyTester(TextWriter output, TextWriter error)
             ? mismatch
             : $"{result.Mismatch}\ndecision: {result.Decision.Summary}";
 
-    private static string Location(string directory, PolicyCase example) =>
-        $"{PolicyLinter.DisplayPath(directory, example.File)}:{example.Line.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>Where a case starts in its file; the table is of one directory, so the file name is enough.</summary>
+    private static string Location(PolicyCase example) =>
+        $"{example.File}:{example.Line.ToString(CultureInfo.InvariantCulture)}";
 
     private sealed record TestReport(
         bool Valid, string? PolicySetDigest, int Passed, int Failed, IReadOnlyList<PolicyDiagnostic> Problems, IReadOnlyList<CaseReport> Cases);

@@ -10,8 +10,15 @@ internal static class Terminal
 
     public static IAnsiConsole For(TextWriter writer)
     {
+        // colours are detected (NO_COLOR, CI, TERM) on the process's own output only; a writer of a caller gets plain text
+        var standard = ReferenceEquals(writer, Console.Out) || ReferenceEquals(writer, Console.Error);
         var output = new AnsiConsoleOutput(writer);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = output });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = output,
+            Ansi = standard ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = standard ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
         if (!output.IsTerminal)
         {
             // 80 columns would wrap every reason and digest in a CI log; logs have no width to fit.
