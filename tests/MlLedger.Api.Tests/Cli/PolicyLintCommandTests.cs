@@ -113,6 +113,18 @@ public sealed partial class PolicyLintCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Lint_of_a_file_that_cannot_be_read_exits_2_not_1()
+    {
+        var gone = _policies.PathOf("gone.yaml");
+        File.CreateSymbolicLink(gone, _policies.PathOf("nowhere.yaml"));
+
+        var result = await CliRunner.Run("policy", "lint", _policies.Directory);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("gone.yaml", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Lint_with_json_output_lists_each_problem_with_file_line_column_and_message()
     {
         _policies.Write("broken.yaml", BrokenPolicy);
