@@ -169,6 +169,31 @@ public sealed class PolicyCheckTests(ShippedPoliciesFixture shared) : IClassFixt
         await _pipeline.GetAsync($"/v1/policy/decisions/{seq}/replay").Expect(HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task The_check_command_against_the_real_ledger_exits_0_when_allowed_and_1_when_denied()
+    {
+        await Setup("chk-cli", auc: 0.95);
+        var promotion = (string)(await _ledger.Client("alice", "approver").Post("/v1/promotions", Promotion("chk-cli", "1", "production"))
+            .Expect(HttpStatusCode.Created))["id"]!;
+        await _ledger.Client("bob", "approver").Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
+        await _ledger.Client("carol", "approver", "risk-officer").Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
+        await Setup("chk-cli-low", auc: 0.60);
+        var cli = typeof(MlLedger.Cli.ExitCodes).Assembly.Location;
+        var token = _ledger.Issuer.Token("ci-bot", ["pipeline"]);
+
+        var allowed = await Processes.Run("dotnet", cli, "check", "--model", "chk-cli", "--version", "1", "--environment", "prod-eu",
+            "--artifact-sha256", Sha('d'), "--server", _ledger.Address.ToString(), "--token", token);
+        var denied = await Processes.Run("dotnet", cli, "check", "--model", "chk-cli-low", "--version", "1", "--stage", "production",
+            "--server", _ledger.Address.ToString(), "--token", token, "--output", "json");
+
+        Assert.True(allowed.ExitCode == 0, allowed.Output);
+        Assert.Contains("ALLOWED", allowed.Output, StringComparison.Ordinal);
+        Assert.True(denied.ExitCode == 1, denied.Output);
+        var json = JsonNode.Parse(denied.Output)!;
+        Assert.False((bool)json["allowed"]!);
+        Assert.Contains("auc 0.6 < 0.85 on dataset chk-cli-low-holdout@1", (string?)json["decision"]!["summary"], StringComparison.Ordinal);
+    }
+
     /// <summary>A model version trained on a scanned, licensed dataset, with a holdout AUC; no promotion.</summary>
     private async Task Setup(string model, double auc)
     {
