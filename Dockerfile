@@ -4,6 +4,7 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props MlLedger.sln ./
 COPY src/ src/
 RUN dotnet publish src/MlLedger.Cli -c Release -o /app --nologo
+COPY policies/ /app/policies/
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 RUN groupadd --system mlledger && useradd --system --gid mlledger --home /var/lib/mlledger mlledger \
@@ -11,8 +12,10 @@ RUN groupadd --system mlledger && useradd --system --gid mlledger --home /var/li
 COPY --from=build /app /app
 USER mlledger
 WORKDIR /var/lib/mlledger
+# the shipped policies; mount your own directory over /app/policies (or set MLLEDGER_POLICIES)
 ENV MLLEDGER_URLS=http://0.0.0.0:8080 \
-    MLLEDGER_DATA_DIR=/var/lib/mlledger
+    MLLEDGER_DATA_DIR=/var/lib/mlledger \
+    MLLEDGER_POLICIES=/app/policies
 EXPOSE 8080
 VOLUME /var/lib/mlledger
 ENTRYPOINT ["dotnet", "/app/mlledger.dll"]
