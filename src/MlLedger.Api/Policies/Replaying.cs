@@ -49,7 +49,7 @@ internal static class Replaying
         if (recorded is null)
         {
             return Problems.Of(StatusCodes.Status400BadRequest, "not-a-decision",
-                $"Entry {seq} is a {row.EventTypeName}, which records no policy decision.");
+                $"Entry {seq} ({row.EventTypeName}) records no policy decision.");
         }
 
         var (decision, facts, request, promotionStream) = recorded.Value;
