@@ -53,13 +53,13 @@ public sealed class PolicySet
     public static IReadOnlyList<string> PolicyFiles(string directory) =>
     [
         .. Directory.EnumerateFiles(directory)
-            .Where(p => (p.EndsWith(".yaml", StringComparison.Ordinal) || p.EndsWith(".yml", StringComparison.Ordinal))
+            .Where(p => (p.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
                         && !IsTestFile(p))
             .OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal),
     ];
 
     public static bool IsTestFile(string path) =>
-        path.EndsWith(TestFileSuffix, StringComparison.Ordinal) || path.EndsWith(".test.yml", StringComparison.Ordinal);
+        path.EndsWith(TestFileSuffix, StringComparison.OrdinalIgnoreCase) || path.EndsWith(".test.yml", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Builds a set from file names and bytes (files on disk, or the files of a published set).</summary>
     public static PolicySet FromFiles(IEnumerable<(string Name, byte[] Bytes)> files)

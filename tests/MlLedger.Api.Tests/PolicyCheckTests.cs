@@ -56,11 +56,29 @@ public sealed class PolicyCheckTests(ShippedPoliciesFixture shared) : IClassFixt
         var dev = await _pipeline.Post("/v1/policy/check", new { model = "chk-env", version = "1", environment = "dev-box" }).Expect(HttpStatusCode.OK);
 
         Assert.Equal("production", (string?)production["decision"]!["targetStage"]);
-        Assert.Equal(["production/approved-artifact", "production/two-approvers-with-risk-officer"], ShippedPolicyTests.FailedRules(production["decision"]!));
+        // a check by environment answers what the deployment would: the ledger's own rules come first
+        Assert.Equal(
+            ["ledger/stage-reached", "production/approved-artifact", "production/two-approvers-with-risk-officer"],
+            ShippedPolicyTests.FailedRules(production["decision"]!));
         Assert.Equal("staging", (string?)staging["decision"]!["targetStage"]);
-        Assert.Equal(["staging/one-approver"], ShippedPolicyTests.FailedRules(staging["decision"]!));
+        Assert.Equal(["ledger/stage-reached", "staging/one-approver"], ShippedPolicyTests.FailedRules(staging["decision"]!));
         Assert.True((bool)dev["allowed"]!);
-        Assert.Empty(dev["decision"]!["rules"]!.AsArray());
+        Assert.All(dev["decision"]!["rules"]!.AsArray(), r => Assert.Equal("ledger", (string?)r!["policy"]));
+        Assert.Equal("not-applicable", (string?)dev["decision"]!["rules"]!.AsArray().Single(r => (string?)r!["rule"] == "registered-artifact")!["outcome"]);
+    }
+
+    [Fact]
+    public async Task A_check_by_environment_denies_a_retired_version_and_other_bytes_as_the_deployment_would()
+    {
+        await Setup("chk-retired", auc: 0.95);
+        await _pipeline.Post("/v1/models/chk-retired/versions/1/retirement", new { reason = "superseded" }).Expect(HttpStatusCode.OK);
+
+        var answer = await _pipeline.Post("/v1/policy/check",
+            new { model = "chk-retired", version = "1", environment = "dev-box", artifactSha256 = Sha('e') }).Expect(HttpStatusCode.OK);
+
+        Assert.False((bool)answer["allowed"]!);
+        Assert.Equal(["ledger/not-retired", "ledger/registered-artifact"], ShippedPolicyTests.FailedRules(answer["decision"]!));
+        Assert.Equal("chk-retired@1 is retired", ShippedPolicyTests.Reason(answer["decision"]!, "not-retired"));
     }
 
     [Fact]

@@ -38,16 +38,20 @@ internal static class Recording
             var model = await ModelEndpoints.Facts(ledger.Session, request.Model, request.Version, ledger.Cancellation);
             var required = gate.Policies.Environments.RequiredStageFor(request.Environment);
             PolicyDecision? decision = null;
+            PolicyFacts? facts = null;
             if (required is { } stage)
             {
-                var facts = new PolicyRequestFacts(PolicyRequestKinds.Deployment, StageNames.Of(stage), request.Environment,
+                var asked = new PolicyRequestFacts(PolicyRequestKinds.Deployment, StageNames.Of(stage), request.Environment,
                     ledger.Actor.Id, request.ArtifactSha256, ledger.Now);
-                decision = (await gate.Decide(ledger.Session, request.Model, request.Version, facts, promotion: null, ledger.Cancellation))?.Decision;
+                if (await gate.Decide(ledger.Session, request.Model, request.Version, asked, promotion: null, ledger.Cancellation) is { } taken)
+                {
+                    (facts, decision) = taken;
+                }
             }
 
             var events = DeploymentDecider.Decide(new RecordDeployment(
                 id, model, request.Model, request.Version, request.Environment, request.Endpoint, request.ArtifactSha256,
-                required, decision, ledger.Actor.Id, ledger.Now), (await ledger.State(stream) ?? Deployment.Initial));
+                required, decision, ledger.Actor.Id, ledger.Now) { Facts = facts }, (await ledger.State(stream) ?? Deployment.Initial));
 
             // the subject is the artifact actually deployed, so a mismatch is visible in the signed entry itself
             await ledger.Append(stream, events, ModelEndpoints.Subject(request.Model, request.Version, request.ArtifactSha256));

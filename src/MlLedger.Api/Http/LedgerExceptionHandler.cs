@@ -24,6 +24,8 @@ internal sealed class LedgerExceptionHandler(IProblemDetailsService problems, IL
             BadHttpRequestException b => (b.StatusCode, "Malformed request", Describe(b), "malformed-request"),
             ConcurrencyException or ExistingStreamIdCollisionException or DocumentAlreadyExistsException or Ledger.StaleRead =>
                 (StatusCodes.Status409Conflict, "Concurrent change", "Another request changed this resource at the same time; retry.", "concurrency-conflict"),
+            _ when Ledger.SerializationFailures.Any(exception) =>
+                (StatusCodes.Status409Conflict, "Concurrent change", "Another request changed what this one read at the same time; retry.", "concurrency-conflict"),
             PostgresException { SqlState: PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire } =>
                 (StatusCodes.Status400BadRequest, "Unsupported text", "The request holds characters the ledger cannot store (e.g. NUL).", "unsupported-text"),
             NpgsqlException { IsTransient: true } or TimeoutException =>

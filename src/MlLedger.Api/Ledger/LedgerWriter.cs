@@ -1,3 +1,4 @@
+using System.Data;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
@@ -76,7 +77,10 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tru
 
         for (var attempt = 1; ; attempt++)
         {
-            await using var session = store.LightweightSession();
+            // Serializable: a decision reads several streams (a model version's evaluations, its datasets' checks, a
+            // promotion's approvals) and writes to some of them; a concurrent write to anything it read aborts one
+            // of the two, and the loser decides again, so no decision commits on facts that changed under it.
+            await using var session = store.LightweightSession(IsolationLevel.Serializable);
             var context = new WriteContext(session, sealer, trusted, actor, clock.GetUtcNow(), expectedVersion, ct);
             try
             {
@@ -85,8 +89,8 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tru
                 return Respond(outcome, context.Appended.Select(e =>
                     (e.Position.Stream, e.Position.Version, e.Event.Sequence, EntryHeaders.Read(e.Event, EntryHeaders.Hash)!)));
             }
-            catch (Exception e) when (e is ConcurrencyException or ExistingStreamIdCollisionException or StaleRead
-                                      && expectedVersion is null && attempt < Attempts)
+            catch (Exception e) when ((e is ConcurrencyException or ExistingStreamIdCollisionException or StaleRead && expectedVersion is null
+                                       || SerializationFailures.Any(e)) && attempt < Attempts)
             {
                 // lost a race: a request with the same key may have won it; otherwise decide again on fresh state
                 if (idempotency is not null && await Replay(idempotency, ct) is { } replayed)
@@ -230,5 +234,22 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tru
             Problems.Of(StatusCodes.Status412PreconditionFailed, "version-mismatch",
                 $"The resource is at version {current}, not the one given in If-Match."),
             ETags.Of(current));
+    }
+}
+
+/// <summary>PostgreSQL aborted a transaction that could not be serialized with a concurrent one: retry it.</summary>
+internal static class SerializationFailures
+{
+    public static bool Any(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.SerializationFailure or Npgsql.PostgresErrorCodes.DeadlockDetected })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

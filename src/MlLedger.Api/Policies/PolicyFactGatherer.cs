@@ -8,13 +8,14 @@ using MlLedger.Domain.Promotions;
 
 namespace MlLedger.Api.Policies;
 
-/// <summary>An event of a stream with its position: stored ones have a sequence, ones about to be appended do not.</summary>
+/// <summary>An event of a stream with its version in that stream (stored, or about to be appended).</summary>
 internal sealed record StreamEvent(long Version, object Data);
 
 /// <summary>
-/// Gathers the facts a policy decision is made on, from the ledger's events (never from read-model documents,
-/// which no signature covers). With <c>beforeSeq</c> it sees only entries sequenced before that one: the facts as
-/// they stood when a past decision was taken, for replay. Every fact names the entry it was read from.
+/// Gathers the facts a policy decision is made on, from the ledger's events (the read model only helps find
+/// which pending promotion to look at; its contents are never used). With <c>beforeSeq</c> it sees only entries
+/// sequenced before that one: the facts as they stood when a past decision was taken, for replay. Every fact names
+/// the entry it was read from.
 /// </summary>
 internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq, CancellationToken ct)
 {
@@ -95,7 +96,8 @@ internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq,
             return [];
         }
 
-        var completed = model.StageHistory.LastOrDefault(s => s.Stage == stage);
+        // the promotion to exactly this stage, or else one that took the version past it (none -> production)
+        var completed = model.StageHistory.LastOrDefault(s => s.Stage == stage) ?? model.StageHistory.LastOrDefault(s => s.Stage > stage);
         if (completed is not null)
         {
             return await Load(StreamKeys.Promotion(completed.PromotionId));

@@ -9,6 +9,7 @@ using MlLedger.Domain.Policies;
 using MlLedger.Domain.Promotions;
 using MlLedger.Integrity.Signing;
 using MlLedger.Policies;
+using MlLedger.Policies.Documents;
 using MlLedger.Policies.Evaluating;
 
 namespace MlLedger.Api.Policies;
@@ -60,7 +61,19 @@ internal static class Replaying
                 $"No PolicySetPublished entry holds policy set {decision.PolicySetDigest}.");
         }
 
-        var set = PolicySet.FromPublished(published);
+        PolicySet set;
+        try
+        {
+            set = PolicySet.FromPublished(published);
+        }
+        catch (PolicyLoadException e)
+        {
+            return Problems.Of(StatusCodes.Status409Conflict, "policy-set-unreadable",
+                $"Policy set {decision.PolicySetDigest} as published cannot be rebuilt: {e.Message}");
+        }
+
+        // the promotion the decision looked at: its own, or the one its facts name (not whatever is pending today)
+        promotionStream ??= facts?.Promotion is { } seen ? StreamKeys.Promotion(seen.Id) : null;
         var gatherer = new PolicyFactGatherer(session, beforeSeq: seq, ct);
         var promotion = promotionStream is null ? null : await gatherer.Load(promotionStream);
         var (model, version) = ModelVersionIds.Parse(decision.ModelVersionId);
@@ -90,9 +103,9 @@ internal static class Replaying
     {
         PolicyEvaluated e => (e.Decision, e.Facts, e.Facts.Request, StreamKeys.Promotion(e.PromotionId)),
         PolicyCheckPerformed e => (e.Decision, e.Facts, e.Facts.Request, null),
-        DeploymentRecorded { Decision: { } d } e => (d, null,
+        DeploymentRecorded { Decision: { } d } e => (d, e.Facts, e.Facts?.Request ??
             new PolicyRequestFacts(PolicyRequestKinds.Deployment, d.TargetStage, e.Environment, e.DeployedBy, e.ArtifactSha256, e.DeployedAt), null),
-        DeploymentBlocked { Decision: { } d } e => (d, null,
+        DeploymentBlocked { Decision: { } d } e => (d, e.Facts, e.Facts?.Request ??
             new PolicyRequestFacts(PolicyRequestKinds.Deployment, d.TargetStage, e.Environment, e.AttemptedBy, e.ArtifactSha256, e.AttemptedAt), null),
         _ => null,
     };

@@ -25,7 +25,11 @@ public sealed record RecordDeployment(
     Stage? RequiredStage,
     PolicyDecision? Decision,
     string Actor,
-    DateTimeOffset Now) : DeploymentCommand;
+    DateTimeOffset Now) : DeploymentCommand
+{
+    /// <summary>The facts <see cref="Decision"/> was taken on, recorded with it so that it can be replayed.</summary>
+    public PolicyFacts? Facts { get; init; }
+}
 
 public sealed record RollBackDeployment(
     string Reason,

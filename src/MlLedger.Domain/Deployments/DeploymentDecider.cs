@@ -56,6 +56,7 @@ public static class DeploymentDecider
                     c.DeploymentId, id, c.Model, c.Version, c.Environment, c.Endpoint, c.ArtifactSha256, code, reason, c.Actor, c.Now)
                 {
                     Decision = c.Decision,
+                    Facts = c.Decision is null ? null : c.Facts,
                 },
             ];
         }
@@ -66,6 +67,7 @@ public static class DeploymentDecider
                 c.DeploymentId, id, c.Model, c.Version, c.Environment, c.Endpoint, c.ArtifactSha256, required!.Value, c.Actor, c.Now)
             {
                 Decision = c.Decision,
+                Facts = c.Decision is null ? null : c.Facts,
             },
         ];
     }

@@ -25,6 +25,9 @@ public sealed record DeploymentRecorded(
 {
     /// <summary>The policy decision that allowed it.</summary>
     public PolicyDecision? Decision { get; init; }
+
+    /// <summary>The facts the decision was taken on.</summary>
+    public PolicyFacts? Facts { get; init; }
 }
 
 /// <summary>A deployment attempt was refused; kept so that auditors see every blocked attempt.</summary>
@@ -46,6 +49,9 @@ public sealed record DeploymentBlocked(
     /// <c>policy-denied</c> it is what refused the deployment; otherwise an earlier rule refused it first.
     /// </summary>
     public PolicyDecision? Decision { get; init; }
+
+    /// <summary>The facts the decision was taken on.</summary>
+    public PolicyFacts? Facts { get; init; }
 }
 
 public sealed record DeploymentRolledBack(

@@ -7,6 +7,7 @@ namespace MlLedger.Policies.Evaluating;
 public static class PolicyEngine
 {
     /// <summary>
+    /// For deployments and checks by environment, the ledger's own deployment rules come first (policy "ledger").
     /// Every rule of every policy that applies is evaluated (none is skipped after a failure, so the decision
     /// explains everything that stands in the way). Allowed only when no rule failed and, for a target stage above
     /// "none", at least one policy applied: a stage nobody wrote a policy for is closed, not open.
@@ -18,6 +19,11 @@ public static class PolicyEngine
         var index = new FactIndex(facts);
         var applied = new List<AppliedPolicy>();
         var results = new List<RuleResult>();
+        if (LedgerRules.Apply(facts))
+        {
+            results.AddRange(LedgerRules.Evaluate(facts));
+        }
+
         foreach (var policy in policySet.Policies.Where(p => p.AppliesTo.Matches(facts)))
         {
             applied.Add(new AppliedPolicy(policy.Id, policy.Version));
@@ -37,7 +43,7 @@ public static class PolicyEngine
             : allowed
                 ? applied.Count == 0
                     ? $"allowed: stage {target} needs no policy"
-                    : $"allowed: {results.Count(r => r.Outcome == RuleOutcomes.Passed)} rule(s) of {string.Join(", ", applied.Select(p => $"{p.Id} v{p.Version}"))} passed"
+                    : $"allowed: {results.Count(r => r.Outcome == RuleOutcomes.Passed && r.Policy != LedgerRules.Policy)} rule(s) of {string.Join(", ", applied.Select(p => $"{p.Id} v{p.Version}"))} passed"
                 : $"denied: {string.Join("; ", failures.Select(f => $"{f.Policy}/{f.Rule}: {f.Reason}"))}";
         return new PolicyDecision(allowed, policySet.Digest, facts.ModelVersion.Id, target, applied, results, summary);
     }

@@ -49,14 +49,16 @@ public sealed class EvaluationRule(string id, string? description, string metric
     internal override Verdict Evaluate(FactIndex facts)
     {
         // the latest evaluation per dataset counts: a re-evaluation replaces an earlier result
+        // a dataset the version was trained on never counts as held out, whatever its tags say
+        var trainedOn = facts.Facts.ModelVersion.TrainedOn;
         var latest = facts.Facts.Evaluations
-            .Where(e => facts.Dataset(e.Dataset) is { } d && Dataset.Matches(d))
+            .Where(e => facts.Dataset(e.Dataset) is { } d && Dataset.Matches(d) && !trainedOn.Contains(d.Id, StringComparer.Ordinal))
             .GroupBy(e => e.Dataset, StringComparer.Ordinal)
             .Select(g => g.Last())
             .ToList();
         if (latest.Count == 0)
         {
-            return Verdict.Fail($"no evaluation on {Dataset} is recorded for {facts.Facts.ModelVersion.Id}", []);
+            return Verdict.Fail($"no evaluation on {Dataset} (other than its training data) is recorded for {facts.Facts.ModelVersion.Id}", []);
         }
 
         var failures = new List<string>();
