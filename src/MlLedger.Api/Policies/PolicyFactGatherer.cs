@@ -43,11 +43,12 @@ internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq,
             .Select(e => new EvaluationFact(e.Event.EvaluationId, e.Event.Dataset, e.Event.Metrics, e.Entry))
             .ToList();
 
-        var datasetIds = state.TrainedOn.Concat(evaluations.Select(e => e.Dataset)).Distinct(StringComparer.Ordinal);
+        var datasetIds = state.TrainedOn.Concat(evaluations.Select(e => e.Dataset)).Distinct(StringComparer.Ordinal).ToList();
+        var datasetEvents = await LoadMany(datasetIds.Select(StreamKeys.Dataset).ToList());
         var datasets = new List<DatasetFact>();
         foreach (var id in datasetIds)
         {
-            if (await Dataset(id) is { } fact)
+            if (Dataset(id, datasetEvents.GetValueOrDefault(StreamKeys.Dataset(id)) ?? []) is { } fact)
             {
                 datasets.Add(fact);
             }
@@ -65,10 +66,9 @@ internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq,
         return new PolicyFacts(request, modelFact, datasets, evaluations, promotionFact, approvals);
     }
 
-    private async Task<DatasetFact?> Dataset(string id)
+    private static DatasetFact? Dataset(string id, IReadOnlyList<StreamEvent> events)
     {
         var key = StreamKeys.Dataset(id);
-        var events = await Load(key);
         var state = Fold(Domain.Datasets.Dataset.Initial, events, Domain.Datasets.Dataset.Evolve);
         if (state.Status == DatasetStatus.Unregistered)
         {
@@ -136,6 +136,26 @@ internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq,
     {
         var events = await session.Events.FetchStreamAsync(streamKey, token: ct);
         return [.. events.Where(Visible).Select(e => new StreamEvent(e.Version, e.Data))];
+    }
+
+    /// <summary>Several streams in one round trip, each in version order.</summary>
+    private async Task<Dictionary<string, IReadOnlyList<StreamEvent>>> LoadMany(List<string> streamKeys)
+    {
+        if (streamKeys.Count == 0)
+        {
+            return [];
+        }
+
+        var keys = streamKeys.ToArray();
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => keys.Contains(e.StreamKey))
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(ct);
+        return events
+            .Where(Visible)
+            .GroupBy(e => e.StreamKey!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<StreamEvent>)[.. g.OrderBy(e => e.Version).Select(e => new StreamEvent(e.Version, e.Data))],
+                StringComparer.Ordinal);
     }
 
     private bool Visible(IEvent e) => beforeSeq is not { } bound || e.Sequence < bound;
