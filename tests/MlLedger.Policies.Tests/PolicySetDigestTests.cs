@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MlLedger.Domain.Policies;
 using MlLedger.Policies.Documents;
+using MlLedger.Policies.Testing;
 using MlLedger.Policies.Tests.Support;
 
 namespace MlLedger.Policies.Tests;
@@ -145,6 +146,41 @@ public sealed class PolicySetDigestTests : IDisposable
         var set = PolicySet.Load(_directory);
 
         Assert.Equal(["environments.yaml", "p.yml"], set.Files.Select(f => f.Name));
+    }
+
+    [Theory]
+    [InlineData("p.YAML")]
+    [InlineData("p.Yaml")]
+    [InlineData("p.YML")]
+    public void Given_a_policy_file_with_an_upper_case_extension_When_a_directory_is_loaded_Then_it_is_part_of_the_set(string name)
+    {
+        File.WriteAllText(Path.Combine(_directory, "environments.yaml"), Sets.Environments);
+        File.WriteAllText(Path.Combine(_directory, name), Sets.Policy(Rules));
+
+        var set = PolicySet.Load(_directory);
+
+        Assert.Equal(["environments.yaml", name], set.Files.Select(f => f.Name));
+        Assert.Equal(["p"], set.Policies.Select(p => p.Id));
+        Assert.Equal([Path.Combine(_directory, "environments.yaml"), Path.Combine(_directory, name)], PolicySet.PolicyFiles(_directory));
+    }
+
+    [Theory]
+    [InlineData("p.TEST.YAML")]
+    [InlineData("p.Test.yaml")]
+    [InlineData("q.TEST.YML")]
+    public void Given_an_example_case_file_with_an_upper_case_extension_When_a_directory_is_loaded_Then_it_is_a_case_file_not_a_policy(string name)
+    {
+        File.WriteAllText(Path.Combine(_directory, "environments.yaml"), Sets.Environments);
+        File.WriteAllText(Path.Combine(_directory, "p.yaml"), Sets.Policy(Rules));
+        var without = PolicySet.Load(_directory);
+        File.WriteAllText(Path.Combine(_directory, name), "cases: []\n");
+
+        var with = PolicySet.Load(_directory);
+
+        Assert.True(PolicySet.IsTestFile(name));
+        Assert.Equal(without.Digest, with.Digest);
+        Assert.Equal(["environments.yaml", "p.yaml"], with.Files.Select(f => f.Name));
+        Assert.Equal([Path.Combine(_directory, name)], PolicyCases.Files(_directory));
     }
 
     [Fact]

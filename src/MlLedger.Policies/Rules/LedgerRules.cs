@@ -26,10 +26,12 @@ internal static class LedgerRules
             ? Result("not-retired", RuleOutcomes.Failed, $"{model.Id} is retired", evidence)
             : Result("not-retired", RuleOutcomes.Passed, $"{model.Id} is not retired", evidence);
 
-        var reached = Array.IndexOf(StageOrder, model.Stage) >= Array.IndexOf(StageOrder, request.TargetStage);
-        yield return reached
-            ? Result("stage-reached", RuleOutcomes.Passed, $"{model.Id} is in stage '{model.Stage}'; '{request.Environment}' requires '{request.TargetStage}'", evidence)
-            : Result("stage-reached", RuleOutcomes.Failed, $"{model.Id} is in stage '{model.Stage}'; environment '{request.Environment}' requires '{request.TargetStage}'", evidence);
+        // an unknown stage name on either side is never "reached"
+        var (have, need) = (Array.IndexOf(StageOrder, model.Stage), Array.IndexOf(StageOrder, request.TargetStage));
+        var reason = $"{model.Id} is in stage '{model.Stage}'; environment '{request.Environment}' requires '{request.TargetStage}'";
+        yield return have >= 0 && need >= 0 && have >= need
+            ? Result("stage-reached", RuleOutcomes.Passed, reason, evidence)
+            : Result("stage-reached", RuleOutcomes.Failed, reason, evidence);
 
         yield return request.ArtifactSha256 switch
         {

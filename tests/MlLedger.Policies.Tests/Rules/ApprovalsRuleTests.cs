@@ -70,8 +70,8 @@ public sealed class ApprovalsRuleTests
     [Fact]
     public void Given_a_deployment_by_someone_else_When_evaluated_Then_the_promotion_requester_is_still_the_one_excluded()
     {
-        var facts = Facts.Production()
-            .WithRequest(r => r with { Kind = PolicyRequestKinds.Deployment, Requester = "deploy-bot", Environment = "prod-eu" })
+        var facts = Facts.Deployment()
+            .WithRequest(r => r with { Requester = "deploy-bot" })
             .WithApprovals(Facts.Approval("alice", "approver"));
 
         var result = Sets.Rule(OneApprover, facts);

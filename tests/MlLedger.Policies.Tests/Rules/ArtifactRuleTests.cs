@@ -10,8 +10,7 @@ public sealed class ArtifactRuleTests
             kind: artifact
         """;
 
-    private static PolicyFacts Deploying(string sha) =>
-        Facts.Production().WithRequest(r => r with { Kind = PolicyRequestKinds.Deployment, Environment = "prod-eu", ArtifactSha256 = sha });
+    private static PolicyFacts Deploying(string sha) => Facts.Deployment(sha: sha);
 
     [Theory]
     [InlineData("")]
@@ -71,6 +70,18 @@ public sealed class ArtifactRuleTests
     public void Given_a_deployment_of_other_bytes_When_evaluated_Then_fails_naming_both_digests()
     {
         var result = Sets.Rule(ApprovedArtifact, Deploying(Facts.OtherSha));
+
+        Assert.Equal(RuleOutcomes.Failed, result.Outcome);
+        Assert.Equal($"the deployed artifact sha256 {Facts.OtherSha} differs from the approved artifact sha256 {Facts.Sha}", result.Reason);
+        Assert.Equal([Facts.ModelEntry, Facts.PromotionEntry], result.Evidence);
+    }
+
+    [Fact]
+    public void Given_a_check_by_environment_naming_other_bytes_When_evaluated_Then_the_artifact_rule_compares_them_too()
+    {
+        var facts = Facts.Deployment(sha: Facts.OtherSha).WithRequest(r => r with { Kind = PolicyRequestKinds.Check });
+
+        var result = Sets.Rule(ApprovedArtifact, facts);
 
         Assert.Equal(RuleOutcomes.Failed, result.Outcome);
         Assert.Equal($"the deployed artifact sha256 {Facts.OtherSha} differs from the approved artifact sha256 {Facts.Sha}", result.Reason);

@@ -29,6 +29,15 @@ internal static class Facts
         new PromotionFact("p-2", "production", "pending", "alice", Sha, PromotionEntry),
         [Approval("bob", "approver"), Approval("carol", "approver", "risk-officer")]);
 
+    /// <summary>
+    /// The deployment of churn@7's registered bytes to prod-eu once it has reached production, so that the ledger's
+    /// own deployment rules pass and a test can look at another rule.
+    /// </summary>
+    public static PolicyFacts Deployment(string environment = "prod-eu", string? sha = Sha) =>
+        Production()
+            .WithRequest(r => r with { Kind = PolicyRequestKinds.Deployment, Environment = environment, ArtifactSha256 = sha })
+            .WithModel(m => m with { Stage = "production" });
+
     public static DatasetFact Dataset(
         string id,
         IReadOnlyList<string> tags,

@@ -60,12 +60,24 @@ internal static class Sets
     /// <summary>The diagnostics of a whole p.yaml, next to a valid environment mapping.</summary>
     public static IReadOnlyList<string> FileProblems(string text) => Problems((EnvironmentsFile, Environments), ("p.yaml", text));
 
-    /// <summary>Evaluates a single rule (as YAML under <c>rules:</c>) on the facts and returns its result.</summary>
+    /// <summary>The policy name the ledger's own deployment rules are listed under in a decision.</summary>
+    public const string LedgerPolicy = "ledger";
+
+    /// <summary>
+    /// Evaluates a single rule (as YAML under <c>rules:</c>) on the facts and returns its result. The ledger's own
+    /// rules, which come first for deployments and checks by environment, are skipped; the decision is allowed
+    /// exactly when the rule and every one of them did not fail.
+    /// </summary>
     public static RuleResult Rule(string rule, PolicyFacts facts)
     {
         var decision = PolicyEngine.Evaluate(WithRules(rule), facts);
-        var result = Assert.Single(decision.Rules);
-        Assert.Equal(result.Outcome == RuleOutcomes.Passed, decision.Allowed);
+        var ledger = LedgerResults(decision);
+        var result = Assert.Single(decision.Rules.Skip(ledger.Count));
+        Assert.Equal(result.Outcome == RuleOutcomes.Passed && ledger.All(r => r.Outcome != RuleOutcomes.Failed), decision.Allowed);
         return result;
     }
+
+    /// <summary>The ledger's own rule results at the head of a decision's rule list.</summary>
+    public static IReadOnlyList<RuleResult> LedgerResults(PolicyDecision decision) =>
+        [.. decision.Rules.TakeWhile(r => r.Policy == LedgerPolicy)];
 }
