@@ -1,4 +1,3 @@
-using System.Data;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
@@ -77,10 +76,10 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tru
 
         for (var attempt = 1; ; attempt++)
         {
-            // Serializable: a decision reads several streams (a model version's evaluations, its datasets' checks, a
-            // promotion's approvals) and writes to some of them; a concurrent write to anything it read aborts one
-            // of the two, and the loser decides again, so no decision commits on facts that changed under it.
-            await using var session = store.LightweightSession(IsolationLevel.Serializable);
+            // one transaction from the first read to the commit: a policy decision share-locks the streams it reads
+            // (see PolicyFactGatherer), so nothing it relied on can change before it commits
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
             var context = new WriteContext(session, sealer, trusted, actor, clock.GetUtcNow(), expectedVersion, ct);
             try
             {

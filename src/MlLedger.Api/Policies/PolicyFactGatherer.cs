@@ -17,7 +17,13 @@ internal sealed record StreamEvent(long Version, object Data);
 /// sequenced before that one: the facts as they stood when a past decision was taken, for replay. Every fact names
 /// the entry it was read from.
 /// </summary>
-internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq, CancellationToken ct)
+/// <param name="lockForDecision">
+/// For a decision about to be written: each stream read is share-locked (its <c>mt_streams</c> row, <c>FOR SHARE</c>)
+/// in the session's transaction before its events are read, so no entry can be appended to it until the decision
+/// commits; a concurrent writer waits, then fails its version check and decides again. Streams that do not exist yet
+/// cannot be locked, and their absence only ever denies (a missing dataset or promotion fails its rule).
+/// </param>
+internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq, CancellationToken ct, bool lockForDecision = false)
 {
     /// <summary>
     /// The facts for a decision about <paramref name="model"/>@<paramref name="version"/> going to
@@ -132,8 +138,13 @@ internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq,
         return (fact, approvals);
     }
 
-    public async Task<IReadOnlyList<StreamEvent>> Load(string streamKey)
+    /// <param name="forWriting">
+    /// The decision will append to this stream: lock it exclusively, so that two decisions on one stream (two
+    /// approvals of one promotion) queue up instead of both holding a shared lock and deadlocking on the append.
+    /// </param>
+    public async Task<IReadOnlyList<StreamEvent>> Load(string streamKey, bool forWriting = false)
     {
+        await Lock([streamKey], forWriting);
         var events = await session.Events.FetchStreamAsync(streamKey, token: ct);
         return [.. events.Where(Visible).Select(e => new StreamEvent(e.Version, e.Data))];
     }
@@ -147,6 +158,7 @@ internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq,
         }
 
         var keys = streamKeys.ToArray();
+        await Lock(keys);
         var events = await session.Events.QueryAllRawEvents()
             .Where(e => keys.Contains(e.StreamKey))
             .OrderBy(e => e.Sequence)
@@ -156,6 +168,18 @@ internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq,
             .GroupBy(e => e.StreamKey!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<StreamEvent>)[.. g.OrderBy(e => e.Version).Select(e => new StreamEvent(e.Version, e.Data))],
                 StringComparer.Ordinal);
+    }
+
+    private async Task Lock(string[] streamKeys, bool exclusive = false)
+    {
+        if (!lockForDecision)
+        {
+            return;
+        }
+
+        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
+        var mode = exclusive ? "update" : "share";
+        await session.QueryAsync<string>($"select id from {schema}.mt_streams where id = ANY(?) order by id for {mode}", ct, [streamKeys]);
     }
 
     private bool Visible(IEvent e) => beforeSeq is not { } bound || e.Sequence < bound;

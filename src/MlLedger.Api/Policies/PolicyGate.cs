@@ -15,7 +15,7 @@ internal sealed class PolicyGate(PolicySet policies)
         IQuerySession session, string model, string version, PolicyRequestFacts request, IReadOnlyList<StreamEvent>? promotion,
         CancellationToken ct)
     {
-        var facts = await new PolicyFactGatherer(session, beforeSeq: null, ct).Gather(model, version, request, promotion);
+        var facts = await new PolicyFactGatherer(session, beforeSeq: null, ct, lockForDecision: true).Gather(model, version, request, promotion);
         return facts is null ? null : (facts, PolicyEngine.Evaluate(Policies, facts));
     }
 }

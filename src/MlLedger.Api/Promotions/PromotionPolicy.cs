@@ -19,7 +19,7 @@ internal static class PromotionPolicy
         WriteContext ledger, PolicyGate gate, IEventStream<Promotion> stream, Promotion before, IReadOnlyList<object> decided)
     {
         var start = stream.StartingVersion ?? 0;
-        var stored = await new PolicyFactGatherer(ledger.Session, beforeSeq: null, ledger.Cancellation).Load(stream.Key!);
+        var stored = await new PolicyFactGatherer(ledger.Session, beforeSeq: null, ledger.Cancellation, lockForDecision: true).Load(stream.Key!, forWriting: true);
         var events = stored.Where(e => e.Version <= start)
             .Concat(decided.Select((data, i) => new StreamEvent(start + i + 1, data)))
             .ToList();
