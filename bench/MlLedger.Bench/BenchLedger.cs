@@ -1,0 +1,164 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using MlLedger.Api;
+using MlLedger.Api.Auth;
+using MlLedger.Api.Hosting;
+using MlLedger.Policies;
+using Npgsql;
+
+namespace MlLedger.Bench;
+
+/// <summary>
+/// A throwaway ledger: an embedded PostgreSQL cluster under /tmp (as the API tests start it), the real ledger host
+/// in dev mode on a loopback port with the given policies and a temp keys directory, and the dev token issuer.
+/// Everything is stopped and removed on dispose.
+/// </summary>
+internal sealed class BenchLedger : IAsyncDisposable
+{
+    public const string Schema = "mlledger";
+
+    private readonly string _directory;
+    private readonly EmbeddedPostgres _postgres;
+    private readonly WebApplication _app;
+    private readonly DevTokens _tokens;
+    private readonly SocketsHttpHandler _handler;
+    private readonly List<HttpClient> _clients = [];
+
+    private BenchLedger(string directory, EmbeddedPostgres postgres, WebApplication app, DevTokens tokens, string connectionString, Uri address)
+    {
+        _directory = directory;
+        _postgres = postgres;
+        _app = app;
+        _tokens = tokens;
+        ConnectionString = connectionString;
+        Address = address;
+        _handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = int.MaxValue,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+            UseProxy = false,
+        };
+    }
+
+    public string ConnectionString { get; }
+
+    public Uri Address { get; }
+
+    public string PostgresDirectory => _postgres.ClusterDirectory;
+
+    /// <summary>The host's services (e.g. its Marten document store).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts PostgreSQL and the host; <paramref name="configure"/> may add middleware before the host starts.</summary>
+    public static async Task<BenchLedger> StartAsync(PolicySet policies, MartenErrors martenErrors, Action<WebApplication> configure,
+        CancellationToken ct)
+    {
+        // under /tmp so that the postgres OS user (used when running as root) can reach it
+        var directory = Path.Combine(Path.GetTempPath(), $"mlledger-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        EmbeddedPostgres? postgres = null;
+        WebApplication? app = null;
+        try
+        {
+            postgres = await EmbeddedPostgres.StartAsync(directory, ct);
+            var connectionString = postgres.ConnectionStringFor(EmbeddedPostgres.DatabaseName);
+            var keys = Path.Combine(directory, "keys");
+            var options = new LedgerHostOptions
+            {
+                ConnectionString = connectionString,
+                KeysDirectory = keys,
+                Urls = "http://127.0.0.1:0",
+                DevMode = true,
+                Policies = policies,
+                Schema = Schema,
+            };
+            app = LedgerHost.Build(options, logging =>
+            {
+                logging.SetMinimumLevel(LogLevel.Warning);
+                // Marten's errors are counted, not printed with their stack traces; the host's own errors still print
+                logging.AddProvider(martenErrors);
+                logging.AddFilter<ConsoleLoggerProvider>("Marten", LogLevel.None);
+                logging.AddFilter<MartenErrors>((category, level) =>
+                    level >= LogLevel.Error && category?.StartsWith("Marten", StringComparison.Ordinal) == true);
+            });
+            configure(app);
+            await app.StartAsync(ct);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var tokens = DevTokens.Load(keys); // the host created the dev issuer's key on start-up
+            return new BenchLedger(directory, postgres, app, tokens, connectionString, new Uri(address));
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            if (postgres is not null)
+            {
+                await postgres.DisposeAsync();
+            }
+
+            RemoveDirectories(directory, postgres?.ClusterDirectory);
+            throw;
+        }
+    }
+
+    /// <summary>A client whose requests carry a dev-issuer token for <paramref name="subject"/> with <paramref name="roles"/>.</summary>
+    public HttpClient Client(string subject, params string[] roles)
+    {
+        var token = _tokens.Mint(subject, roles, TimeSpan.FromHours(12), DateTimeOffset.UtcNow);
+        var client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        _clients.Add(client);
+        return client;
+    }
+
+    public HttpClient Anonymous()
+    {
+        var client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = Address };
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>Ledger entries stored (Marten's mt_tombstone placeholder rows are not entries).</summary>
+    public async Task<long> CountEntriesAsync(CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {Schema}.mt_events WHERE stream_id <> 'mt_tombstone'", connection);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _clients.ForEach(c => c.Dispose());
+        _handler.Dispose();
+        _tokens.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _postgres.DisposeAsync();
+        RemoveDirectories(_directory, _postgres.ClusterDirectory);
+    }
+
+    private static void RemoveDirectories(string directory, string? cluster)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        // when the postgres OS user could not enter the directory, the cluster lived in a fallback directory of its own
+        if (cluster is not null && Path.GetDirectoryName(cluster) is { } clusterRoot
+            && !clusterRoot.StartsWith(directory, StringComparison.Ordinal) && Directory.Exists(clusterRoot))
+        {
+            Directory.Delete(clusterRoot, recursive: true);
+        }
+    }
+}

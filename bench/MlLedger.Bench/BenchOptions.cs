@@ -1,0 +1,115 @@
+using System.Globalization;
+
+namespace MlLedger.Bench;
+
+/// <summary>Command line of the bench: modes (policy, http; both when none is named) and a few sizes.</summary>
+internal sealed record BenchOptions
+{
+    public const string PolicyMode = "policy";
+    public const string HttpMode = "http";
+
+    public const string Usage = """
+        usage: MlLedger.Bench [policy] [http] [options]     (no mode: both, policy first)
+
+        policy mode: PolicyEngine.Evaluate on realistic production facts, in process
+          --iterations N        timed calls per case (default 200000)
+
+        http mode: embedded PostgreSQL + the real ledger host (dev mode) on 127.0.0.1, seeded through the API
+          --entries N           ledger entries to seed before measuring (default 100000)
+          --checks N            timed POST /v1/policy/check calls (default 2000)
+          --warmup N            untimed checks before them (default 200)
+          --baseline-checks N   timed checks on the near-empty ledger, before seeding (default 400; 0 skips)
+          --concurrency N       parallel seeding clients (default max(8, 4 x CPUs))
+          --show-sql            print the SQL statements one allowed check runs, with their durations
+
+          --policies DIR        policy set (default: the shipped policies/, copied next to the binary)
+        """;
+
+    public IReadOnlyList<string> Modes { get; init; } = [PolicyMode, HttpMode];
+    public int Iterations { get; init; } = 200_000;
+    public int Entries { get; init; } = 100_000;
+    public int Checks { get; init; } = 2_000;
+    public int Warmup { get; init; } = 200;
+    public int BaselineChecks { get; init; } = 400;
+    public int Concurrency { get; init; } = Math.Max(8, 4 * Environment.ProcessorCount);
+    public bool ShowSql { get; init; }
+    public bool Help { get; init; }
+    public string PoliciesDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "ShippedPolicies");
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        var modes = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            switch (arg)
+            {
+                case PolicyMode or HttpMode:
+                    if (!modes.Contains(arg))
+                    {
+                        modes.Add(arg);
+                    }
+
+                    break;
+                case "all":
+                    modes.AddRange(new[] { PolicyMode, HttpMode }.Except(modes));
+                    break;
+                case "--iterations":
+                    options = options with { Iterations = Positive(args, ref i) };
+                    break;
+                case "--entries":
+                    options = options with { Entries = Positive(args, ref i) };
+                    break;
+                case "--checks":
+                    options = options with { Checks = Positive(args, ref i) };
+                    break;
+                case "--warmup":
+                    options = options with { Warmup = NonNegative(args, ref i) };
+                    break;
+                case "--baseline-checks":
+                    options = options with { BaselineChecks = NonNegative(args, ref i) };
+                    break;
+                case "--concurrency":
+                    options = options with { Concurrency = Positive(args, ref i) };
+                    break;
+                case "--policies":
+                    options = options with { PoliciesDirectory = Path.GetFullPath(Value(args, ref i)) };
+                    break;
+                case "--show-sql":
+                    options = options with { ShowSql = true };
+                    break;
+                case "-h" or "--help":
+                    options = options with { Help = true };
+                    break;
+                default:
+                    throw new UsageException($"unknown argument '{arg}'");
+            }
+        }
+
+        return modes.Count == 0 ? options : options with { Modes = modes };
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i) =>
+        ++i < args.Count ? args[i] : throw new UsageException($"{args[i - 1]} needs a value");
+
+    private static int Positive(IReadOnlyList<string> args, ref int i)
+    {
+        var n = NonNegative(args, ref i);
+        return n > 0 ? n : throw new UsageException($"{args[i - 1]} must be at least 1");
+    }
+
+    private static int NonNegative(IReadOnlyList<string> args, ref int i)
+    {
+        var name = args[i];
+        var raw = Value(args, ref i).Replace("_", "", StringComparison.Ordinal);
+        return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new UsageException($"{name} needs a whole number, not '{args[i]}'");
+    }
+}
+
+internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A run that could not complete (e.g. the host did not start, or seeding failed too often).</summary>
+internal sealed class BenchFailure(string message) : Exception(message);
