@@ -1,4 +1,6 @@
 using System.CommandLine;
+using MlLedger.Api.Ledger;
+using MlLedger.Api.Policies;
 
 namespace MlLedger.Cli;
 
@@ -83,7 +85,7 @@ internal static class CheckCommand
             return "--artifact-sha256 goes with --environment: it names the bytes about to be deployed";
         }
 
-        return idempotencyKey is not null && !PolicyCheckClient.IsValidIdempotencyKey(idempotencyKey)
+        return idempotencyKey is not null && !IdempotencyKeys.IsValid(idempotencyKey)
             ? "--idempotency-key must be 1-200 printable ASCII characters without spaces"
             : null;
     }

@@ -4,21 +4,11 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MlLedger.Api.Policies;
 using MlLedger.Domain.Policies;
 using Spectre.Console;
 
 namespace MlLedger.Cli;
-
-/// <summary>
-/// What <c>mlledger check</c> asks: may this model version go to a target stage, or be deployed to an environment.
-/// Exactly one of <see cref="TargetStage"/> and <see cref="Environment"/> is set.
-/// </summary>
-internal sealed record PolicyCheckRequest(
-    string Model,
-    string Version,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TargetStage,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Environment,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ArtifactSha256);
 
 /// <summary>
 /// Sends a policy check to the ledger (<c>POST /v1/policy/check</c>) and prints the answer: the rule table and a
@@ -31,7 +21,8 @@ internal sealed class PolicyCheckClient(HttpClient http, TextWriter output, Text
     public const string IdempotencyHeader = "Idempotency-Key";
     private const string Prefix = "mlledger check:";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // the request is the ledger's own contract type; fields left out are not sent
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>The endpoint under <paramref name="server"/>, which may carry a path (a ledger behind a prefix).</summary>
     public static Uri EndpointOf(Uri server)
@@ -39,10 +30,6 @@ internal sealed class PolicyCheckClient(HttpClient http, TextWriter output, Text
         ArgumentNullException.ThrowIfNull(server);
         return new Uri(server.AbsoluteUri.TrimEnd('/') + "/" + RequestPath);
     }
-
-    /// <summary>What the ledger accepts as an Idempotency-Key: 1-200 printable ASCII characters, no spaces.</summary>
-    public static bool IsValidIdempotencyKey(string key) =>
-        key.Length is > 0 and <= 200 && key.All(c => c is >= '!' and <= '~');
 
     public async Task<int> RunAsync(Uri server, string token, PolicyCheckRequest request, string? idempotencyKey, string format, CancellationToken ct)
     {

@@ -20,7 +20,7 @@ internal sealed class PolicyLinter(TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var missing = paths.Where(p => !Directory.Exists(p) && !File.Exists(p)).ToList();
-        var notYaml = paths.Where(p => File.Exists(p) && !IsYaml(p)).ToList();
+        var notYaml = paths.Where(p => File.Exists(p) && !PolicySet.IsYaml(p)).ToList();
         foreach (var path in missing)
         {
             error.WriteLine($"mlledger policy lint: {path}: no such file or directory");
@@ -104,11 +104,11 @@ internal sealed class PolicyLinter(TextWriter output, TextWriter error)
     }
 
     private static IEnumerable<PolicyDiagnostic> ParseDocument(string name, byte[] bytes) =>
-        Decode(name, bytes, out var text) is { } invalid ? [invalid] : PolicyFileParser.Parse(name, text).Diagnostics;
+        PolicyText.TryDecode(name, bytes, out var text) is { } invalid ? [invalid] : PolicyFileParser.Parse(name, text).Diagnostics;
 
     private static IEnumerable<PolicyDiagnostic> ReadCases(string name, byte[] bytes)
     {
-        if (Decode(name, bytes, out var text) is { } invalid)
+        if (PolicyText.TryDecode(name, bytes, out var text) is { } invalid)
         {
             return [invalid];
         }
@@ -124,30 +124,9 @@ internal sealed class PolicyLinter(TextWriter output, TextWriter error)
         }
     }
 
-    /// <summary>The text the ledger would read: strict UTF-8, without a byte-order mark, LF line ends.</summary>
-    private static PolicyDiagnostic? Decode(string name, byte[] bytes, out string text)
-    {
-        try
-        {
-            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes)
-                .TrimStart('\uFEFF')
-                .Replace("\r\n", "\n", StringComparison.Ordinal);
-            return null;
-        }
-        catch (DecoderFallbackException)
-        {
-            text = "";
-            return new PolicyDiagnostic(name, 1, 1, "the file is not valid UTF-8.");
-        }
-    }
-
     /// <summary>A problem's file as the user would open it: the directory they named, joined with the file name.</summary>
     internal static string DisplayPath(string directory, string file) =>
         file == NoFile ? directory : Path.Combine(directory, file);
-
-    /// <summary>The same names <see cref="PolicySet.PolicyFiles"/> picks up.</summary>
-    private static bool IsYaml(string path) =>
-        path.EndsWith(".yaml", StringComparison.Ordinal) || path.EndsWith(".yml", StringComparison.Ordinal);
 
     private sealed record LintReport(bool Valid, IReadOnlyList<PolicyDiagnostic> Problems);
 }

@@ -40,7 +40,7 @@ internal sealed class PolicyTester(TextWriter output, TextWriter error)
         {
             try
             {
-                cases.AddRange(PolicyCases.Read(Path.GetFileName(path), File.ReadAllText(path)));
+                cases.AddRange(PolicyCases.Read(Path.GetFileName(path), PolicyText.Decode(Path.GetFileName(path), File.ReadAllBytes(path))));
             }
             catch (PolicyLoadException e)
             {

@@ -53,10 +53,13 @@ public sealed class PolicySet
     public static IReadOnlyList<string> PolicyFiles(string directory) =>
     [
         .. Directory.EnumerateFiles(directory)
-            .Where(p => (p.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-                        && !IsTestFile(p))
+            .Where(p => IsYaml(p) && !IsTestFile(p))
             .OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal),
     ];
+
+    /// <summary>A YAML file name (".yaml" or ".yml", in any case): a policy document or an example-case file.</summary>
+    public static bool IsYaml(string path) =>
+        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
 
     public static bool IsTestFile(string path) =>
         path.EndsWith(TestFileSuffix, StringComparison.OrdinalIgnoreCase) || path.EndsWith(".test.yml", StringComparison.OrdinalIgnoreCase);
@@ -116,17 +119,7 @@ public sealed class PolicySet
             throw new PolicyLoadException([new PolicyDiagnostic(name, 1, 1, "a policy file name must be a plain file name.")]);
         }
 
-        string text;
-        try
-        {
-            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new PolicyLoadException([new PolicyDiagnostic(name, 1, 1, "the file is not valid UTF-8.")]);
-        }
-
-        text = text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal);
+        var text = PolicyText.Decode(name, bytes);
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
         return new PolicyFile(name, sha, text);
     }

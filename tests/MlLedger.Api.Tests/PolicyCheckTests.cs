@@ -14,9 +14,6 @@ namespace MlLedger.Api.Tests;
 [Collection(LedgerCollection.Name)]
 public sealed class PolicyCheckTests(ShippedPoliciesFixture shared) : IClassFixture<ShippedPoliciesFixture>
 {
-    private static readonly string[] TrainTags = ["train"];
-    private static readonly string[] HoldoutTags = ["holdout"];
-
     private readonly LedgerApp _ledger = shared.App;
     private readonly HttpClient _pipeline = shared.App.Client("ci-bot", "pipeline");
     private readonly HttpClient _auditor = shared.App.Client("audrey", "auditor");
@@ -24,7 +21,7 @@ public sealed class PolicyCheckTests(ShippedPoliciesFixture shared) : IClassFixt
     [Fact]
     public async Task A_check_answers_the_decision_and_records_one_signed_entry()
     {
-        await Setup("chk-basic", auc: 0.80);
+        await PolicyScenarios.RegisterModel(_pipeline, "chk-basic", auc: 0.80);
         var before = await _ledger.StoredEntries();
 
         var answer = await _pipeline.Post("/v1/policy/check", new { model = "chk-basic", version = "1", targetStage = "production" })
@@ -49,7 +46,7 @@ public sealed class PolicyCheckTests(ShippedPoliciesFixture shared) : IClassFixt
     [Fact]
     public async Task A_check_by_environment_uses_the_stage_the_environment_requires()
     {
-        await Setup("chk-env", auc: 0.95);
+        await PolicyScenarios.RegisterModel(_pipeline, "chk-env", auc: 0.95);
 
         var production = await _pipeline.Post("/v1/policy/check", new { model = "chk-env", version = "1", environment = "prod-eu" }).Expect(HttpStatusCode.OK);
         var staging = await _pipeline.Post("/v1/policy/check", new { model = "chk-env", version = "1", environment = "staging-1" }).Expect(HttpStatusCode.OK);
@@ -70,7 +67,7 @@ public sealed class PolicyCheckTests(ShippedPoliciesFixture shared) : IClassFixt
     [Fact]
     public async Task A_check_by_environment_denies_a_retired_version_and_other_bytes_as_the_deployment_would()
     {
-        await Setup("chk-retired", auc: 0.95);
+        await PolicyScenarios.RegisterModel(_pipeline, "chk-retired", auc: 0.95);
         await _pipeline.Post("/v1/models/chk-retired/versions/1/retirement", new { reason = "superseded" }).Expect(HttpStatusCode.OK);
 
         var answer = await _pipeline.Post("/v1/policy/check",
@@ -84,7 +81,7 @@ public sealed class PolicyCheckTests(ShippedPoliciesFixture shared) : IClassFixt
     [Fact]
     public async Task Retries_with_one_idempotency_key_make_one_entry_and_get_the_same_answer()
     {
-        await Setup("chk-idem", auc: 0.9);
+        await PolicyScenarios.RegisterModel(_pipeline, "chk-idem", auc: 0.9);
         var before = await _ledger.StoredEntries();
 
         var answers = new List<string>();
@@ -128,7 +125,7 @@ public sealed class PolicyCheckTests(ShippedPoliciesFixture shared) : IClassFixt
     [Fact]
     public async Task An_environment_no_pattern_matches_is_answered_400_unknown_environment()
     {
-        await Setup("chk-unknown-env", auc: 0.9);
+        await PolicyScenarios.RegisterModel(_pipeline, "chk-unknown-env", auc: 0.9);
 
         var problem = await _pipeline.Post("/v1/policy/check", new { model = "chk-unknown-env", version = "1", environment = "qa-lab" })
             .Expect(HttpStatusCode.BadRequest);
@@ -161,7 +158,7 @@ public sealed class PolicyCheckTests(ShippedPoliciesFixture shared) : IClassFixt
     [Fact]
     public async Task A_recorded_check_replays_to_the_same_decision()
     {
-        await Setup("chk-replay", auc: 0.83);
+        await PolicyScenarios.RegisterModel(_pipeline, "chk-replay", auc: 0.83);
         var answer = await _pipeline.Post("/v1/policy/check", new { model = "chk-replay", version = "1", targetStage = "production" })
             .Expect(HttpStatusCode.OK);
         var seq = (long)answer["entries"]![0]!["seq"]!;
@@ -190,12 +187,9 @@ public sealed class PolicyCheckTests(ShippedPoliciesFixture shared) : IClassFixt
     [Fact]
     public async Task The_check_command_against_the_real_ledger_exits_0_when_allowed_and_1_when_denied()
     {
-        await Setup("chk-cli", auc: 0.95);
-        var promotion = (string)(await _ledger.Client("alice", "approver").Post("/v1/promotions", Promotion("chk-cli", "1", "production"))
-            .Expect(HttpStatusCode.Created))["id"]!;
-        await _ledger.Client("bob", "approver").Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
-        await _ledger.Client("carol", "approver", "risk-officer").Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
-        await Setup("chk-cli-low", auc: 0.60);
+        await PolicyScenarios.RegisterModel(_pipeline, "chk-cli", auc: 0.95);
+        await PolicyScenarios.PromoteToProduction(_ledger, "chk-cli");
+        await PolicyScenarios.RegisterModel(_pipeline, "chk-cli-low", auc: 0.60);
         var cli = typeof(MlLedger.Cli.ExitCodes).Assembly.Location;
         var token = _ledger.Issuer.Token("ci-bot", ["pipeline"]);
 
@@ -210,24 +204,5 @@ public sealed class PolicyCheckTests(ShippedPoliciesFixture shared) : IClassFixt
         var json = JsonNode.Parse(denied.Output)!;
         Assert.False((bool)json["allowed"]!);
         Assert.Contains("auc 0.6 < 0.85 on dataset chk-cli-low-holdout@1", (string?)json["decision"]!["summary"], StringComparison.Ordinal);
-    }
-
-    /// <summary>A model version trained on a scanned, licensed dataset, with a holdout AUC; no promotion.</summary>
-    private async Task Setup(string model, double auc)
-    {
-        await _pipeline.Post("/v1/datasets", new
-        {
-            name = $"{model}-train", version = "1", uri = "s3://b/t", sha256 = Sha('a'), license = "CC0-1.0",
-            containsPersonalData = false, tags = TrainTags, derivedFrom = Array.Empty<string>(),
-        }).Expect(HttpStatusCode.Created);
-        await _pipeline.Post("/v1/datasets", new
-        {
-            name = $"{model}-holdout", version = "1", uri = "s3://b/h", sha256 = Sha('c'), license = "CC0-1.0",
-            containsPersonalData = false, tags = HoldoutTags, derivedFrom = Array.Empty<string>(),
-        }).Expect(HttpStatusCode.Created);
-        await _pipeline.Post($"/v1/datasets/{model}-train@1/checks", new { check = "pii-scan", result = "passed" }).Expect(HttpStatusCode.OK);
-        await _pipeline.Post($"/v1/models/{model}/versions", ModelVersion("1", Sha('d'), $"{model}-train@1")).Expect(HttpStatusCode.Created);
-        await _pipeline.Post($"/v1/models/{model}/versions/1/evaluations", new { dataset = $"{model}-holdout@1", metrics = new { auc } })
-            .Expect(HttpStatusCode.Created);
     }
 }

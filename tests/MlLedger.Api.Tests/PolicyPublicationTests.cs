@@ -140,28 +140,8 @@ public sealed class PolicyPublicationTests(PostgresFixture postgres) : IAsyncLif
     /// <summary>Registers what the production policy wants and promotes the version; returns the allowing PolicyEvaluated entry.</summary>
     private static async Task<long> PromoteWithHoldoutAuc(LedgerApp ledger, string model, double auc)
     {
-        var pipeline = ledger.Client("ci-bot", "pipeline");
-        string[] train = ["train"];
-        string[] holdout = ["holdout"];
-        await pipeline.Post("/v1/datasets", new
-        {
-            name = $"{model}-train", version = "1", uri = "s3://b/t", sha256 = Sha('a'), license = "CC-BY-4.0",
-            containsPersonalData = false, tags = train, derivedFrom = Array.Empty<string>(),
-        }).Expect(HttpStatusCode.Created);
-        await pipeline.Post("/v1/datasets", new
-        {
-            name = $"{model}-holdout", version = "1", uri = "s3://b/h", sha256 = Sha('c'), license = "CC-BY-4.0",
-            containsPersonalData = false, tags = holdout, derivedFrom = Array.Empty<string>(),
-        }).Expect(HttpStatusCode.Created);
-        await pipeline.Post($"/v1/datasets/{model}-train@1/checks", new { check = "pii-scan", result = "passed" }).Expect(HttpStatusCode.OK);
-        await pipeline.Post($"/v1/models/{model}/versions", ModelVersion("1", Sha('d'), $"{model}-train@1")).Expect(HttpStatusCode.Created);
-        await pipeline.Post($"/v1/models/{model}/versions/1/evaluations", new { dataset = $"{model}-holdout@1", metrics = new { auc } })
-            .Expect(HttpStatusCode.Created);
-        var promotion = (string)(await ledger.Client("alice", "approver").Post("/v1/promotions", Promotion(model, "1", "production"))
-            .Expect(HttpStatusCode.Created))["id"]!;
-        await ledger.Client("bob", "approver").Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
-        var completing = await ledger.Client("carol", "approver", "risk-officer").Post($"/v1/promotions/{promotion}/approvals", Approval())
-            .Expect(HttpStatusCode.OK);
+        await PolicyScenarios.RegisterModel(ledger.Client("ci-bot", "pipeline"), model, auc);
+        var completing = await PolicyScenarios.PromoteToProduction(ledger, model);
         Assert.Equal(4, completing["entries"]!.AsArray().Count); // granted, evaluated (allowed), approved, stage changed
         return (long)completing["entries"]![1]!["seq"]!;
     }

@@ -24,7 +24,7 @@ public sealed class ShippedPolicyTests(ShippedPoliciesFixture shared) : IClassFi
     [Fact]
     public async Task A_version_meeting_every_rule_is_promoted_after_two_approvers_with_a_risk_officer_and_deployed()
     {
-        var artifact = await Model("pol-good", auc: 0.91, piiScan: "passed");
+        var artifact = await PolicyScenarios.RegisterModel(_pipeline, "pol-good", auc: 0.91, piiScan: "passed");
         var promotion = await Request("pol-good");
 
         var requested = await _auditor.GetAsync($"/v1/promotions/{promotion}").Expect(HttpStatusCode.OK);
@@ -51,7 +51,7 @@ public sealed class ShippedPolicyTests(ShippedPoliciesFixture shared) : IClassFi
     [Fact]
     public async Task Holdout_auc_under_the_threshold_blocks_production_with_its_reason()
     {
-        await Model("pol-auc", auc: 0.81, piiScan: "passed");
+        await PolicyScenarios.RegisterModel(_pipeline, "pol-auc", auc: 0.81, piiScan: "passed");
 
         var decision = await DecisionAfterTwoApprovals("pol-auc");
 
@@ -63,7 +63,7 @@ public sealed class ShippedPolicyTests(ShippedPoliciesFixture shared) : IClassFi
     [Fact]
     public async Task Training_data_that_failed_the_pii_scan_blocks_production_with_its_reason()
     {
-        await Model("pol-pii", auc: 0.91, piiScan: "failed");
+        await PolicyScenarios.RegisterModel(_pipeline, "pol-pii", auc: 0.91, piiScan: "failed");
 
         var decision = await DecisionAfterTwoApprovals("pol-pii");
 
@@ -75,7 +75,7 @@ public sealed class ShippedPolicyTests(ShippedPoliciesFixture shared) : IClassFi
     [Fact]
     public async Task Two_approvers_without_a_risk_officer_do_not_complete_production()
     {
-        await Model("pol-roles", auc: 0.91, piiScan: "passed");
+        await PolicyScenarios.RegisterModel(_pipeline, "pol-roles", auc: 0.91, piiScan: "passed");
         var promotion = await Request("pol-roles");
 
         await _bob.Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
@@ -90,7 +90,7 @@ public sealed class ShippedPolicyTests(ShippedPoliciesFixture shared) : IClassFi
     [Fact]
     public async Task Every_broken_rule_is_reported_each_with_its_own_reason()
     {
-        await Model("pol-all", auc: 0.70, piiScan: "failed");
+        await PolicyScenarios.RegisterModel(_pipeline, "pol-all", auc: 0.70, piiScan: "failed");
 
         var promotion = await Request("pol-all");
 
@@ -104,7 +104,7 @@ public sealed class ShippedPolicyTests(ShippedPoliciesFixture shared) : IClassFi
     [Fact]
     public async Task Every_evaluation_is_a_signed_PolicyEvaluated_entry_naming_the_digest()
     {
-        await Model("pol-entries", auc: 0.91, piiScan: "passed");
+        await PolicyScenarios.RegisterModel(_pipeline, "pol-entries", auc: 0.91, piiScan: "passed");
         var promotion = await Request("pol-entries");
         await _bob.Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
 
@@ -126,7 +126,7 @@ public sealed class ShippedPolicyTests(ShippedPoliciesFixture shared) : IClassFi
     [Fact]
     public async Task A_deployment_the_policy_refuses_is_answered_409_with_the_decision_and_recorded_as_blocked()
     {
-        var artifact = await Model("pol-deploy", auc: 0.91, piiScan: "passed");
+        var artifact = await PolicyScenarios.RegisterModel(_pipeline, "pol-deploy", auc: 0.91, piiScan: "passed");
         var promotion = await Request("pol-deploy");
         await _bob.Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
         await _carol.Post($"/v1/promotions/{promotion}/approvals", Approval()).Expect(HttpStatusCode.OK);
@@ -147,34 +147,9 @@ public sealed class ShippedPolicyTests(ShippedPoliciesFixture shared) : IClassFi
     [Fact]
     public async Task A_dev_environment_needs_no_policy()
     {
-        var artifact = await Model("pol-dev", auc: 0.5, piiScan: "failed");
+        var artifact = await PolicyScenarios.RegisterModel(_pipeline, "pol-dev", auc: 0.5, piiScan: "failed");
 
         await _pipeline.Post("/v1/deployments", Deployment("pol-dev", "1", "dev-sandbox", artifact)).Expect(HttpStatusCode.Created);
-    }
-
-    /// <summary>Registers a training dataset (with a pii-scan result), a holdout dataset, the model version and its holdout AUC.</summary>
-    /// <returns>The artifact sha256.</returns>
-    internal async Task<string> Model(string model, double auc, string piiScan)
-    {
-        var train = new
-        {
-            name = $"{model}-train", version = "1", uri = $"s3://bucket/{model}/train", sha256 = Sha('a'), license = "CC-BY-4.0",
-            containsPersonalData = false, tags = new[] { "train" }, derivedFrom = Array.Empty<string>(),
-        };
-        var holdout = new
-        {
-            name = $"{model}-holdout", version = "1", uri = $"s3://bucket/{model}/holdout", sha256 = Sha('c'), license = "CC-BY-4.0",
-            containsPersonalData = false, tags = new[] { "holdout" }, derivedFrom = Array.Empty<string>(),
-        };
-        await _pipeline.Post("/v1/datasets", train).Expect(HttpStatusCode.Created);
-        await _pipeline.Post("/v1/datasets", holdout).Expect(HttpStatusCode.Created);
-        await _pipeline.Post($"/v1/datasets/{model}-train@1/checks", new { check = "pii-scan", result = piiScan, details = "scanner 2.1" })
-            .Expect(HttpStatusCode.OK);
-        var artifact = Sha('d');
-        await _pipeline.Post($"/v1/models/{model}/versions", ModelVersion("1", artifact, $"{model}-train@1")).Expect(HttpStatusCode.Created);
-        await _pipeline.Post($"/v1/models/{model}/versions/1/evaluations", new { dataset = $"{model}-holdout@1", metrics = new { auc } })
-            .Expect(HttpStatusCode.Created);
-        return artifact;
     }
 
     private async Task<string> Request(string model) =>

@@ -27,6 +27,17 @@ public sealed record IdempotencyRecord(
     public string? Body { get; init; }
 }
 
+/// <summary>What the ledger accepts as an <c>Idempotency-Key</c>; clients check keys with the same rule.</summary>
+public static class IdempotencyKeys
+{
+    /// <summary>A key is 1-200 printable ASCII characters, no spaces.</summary>
+    public static bool IsValid(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Length is > 0 and <= 200 && key.All(c => c is >= '!' and <= '~');
+    }
+}
+
 internal static class Idempotency
 {
     public const string Header = "Idempotency-Key";
@@ -39,8 +50,6 @@ internal static class Idempotency
         Convert.ToHexStringLower(SHA256.HashData(
             [.. Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n"), .. JsonSerializer.SerializeToUtf8Bytes(body, body.GetType())]));
 
-    /// <summary>A key is 1-200 printable ASCII characters.</summary>
-    public static bool IsValidKey(string key) => key.Length is > 0 and <= 200 && key.All(c => c is >= '!' and <= '~');
 
     public static Task<IdempotencyRecord?> Find(IQuerySession session, string id, CancellationToken ct) =>
         session.LoadAsync<IdempotencyRecord>(id, ct);

@@ -61,7 +61,7 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tru
         IdempotencyRecord? idempotency = null;
         if (http.Request.Headers[Idempotency.Header].FirstOrDefault() is { } key)
         {
-            if (!Idempotency.IsValidKey(key))
+            if (!IdempotencyKeys.IsValid(key))
             {
                 return Problems.Of(StatusCodes.Status400BadRequest, "bad-idempotency-key", "Idempotency-Key must be 1-200 printable ASCII characters.");
             }

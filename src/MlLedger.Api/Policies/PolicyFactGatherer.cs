@@ -133,7 +133,7 @@ internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq,
             .Select(e => (Event: (ApprovalGranted)e.Data, Entry: Ref(key, e)))
             .Select(a => new ApprovalFact(a.Event.Approver, a.Event.Roles, a.Event.ArtifactSha256, a.Event.GrantedAt, a.Entry))
             .ToList();
-        var fact = new PromotionFact(state.PromotionId, StageNames.Of(state.TargetStage), Status(state.Status),
+        var fact = new PromotionFact(state.PromotionId, StageNames.Of(state.TargetStage), state.Status.ToString().ToLowerInvariant(),
             state.RequestedBy ?? "", state.ArtifactSha256, Ref(key, events.First(e => e.Data is PromotionRequested)));
         return (fact, approvals);
     }
@@ -142,15 +142,11 @@ internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq,
     /// The decision will append to this stream: lock it exclusively, so that two decisions on one stream (two
     /// approvals of one promotion) queue up instead of both holding a shared lock and deadlocking on the append.
     /// </param>
-    public async Task<IReadOnlyList<StreamEvent>> Load(string streamKey, bool forWriting = false)
-    {
-        await Lock([streamKey], forWriting);
-        var events = await session.Events.FetchStreamAsync(streamKey, token: ct);
-        return [.. events.Where(Visible).Select(e => new StreamEvent(e.Version, e.Data))];
-    }
+    public async Task<IReadOnlyList<StreamEvent>> Load(string streamKey, bool forWriting = false) =>
+        (await LoadMany([streamKey], forWriting)).GetValueOrDefault(streamKey) ?? [];
 
     /// <summary>Several streams in one round trip, each in version order.</summary>
-    private async Task<Dictionary<string, IReadOnlyList<StreamEvent>>> LoadMany(List<string> streamKeys)
+    private async Task<Dictionary<string, IReadOnlyList<StreamEvent>>> LoadMany(List<string> streamKeys, bool forWriting = false)
     {
         if (streamKeys.Count == 0)
         {
@@ -158,7 +154,7 @@ internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq,
         }
 
         var keys = streamKeys.ToArray();
-        await Lock(keys);
+        await Lock(keys, forWriting);
         var events = await session.Events.QueryAllRawEvents()
             .Where(e => keys.Contains(e.StreamKey))
             .OrderBy(e => e.Sequence)
@@ -188,13 +184,4 @@ internal sealed class PolicyFactGatherer(IQuerySession session, long? beforeSeq,
         events.Aggregate(initial, (state, e) => evolve(state, e.Data));
 
     private static EntryRef Ref(string stream, StreamEvent e) => new(stream, e.Version);
-
-    private static string Status(PromotionStatus status) => status switch
-    {
-        PromotionStatus.Pending => "pending",
-        PromotionStatus.Approved => "approved",
-        PromotionStatus.Rejected => "rejected",
-        PromotionStatus.Withdrawn => "withdrawn",
-        _ => "none",
-    };
 }

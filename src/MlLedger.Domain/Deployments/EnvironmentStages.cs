@@ -6,6 +6,13 @@ namespace MlLedger.Domain.Deployments;
 /// </summary>
 public sealed record EnvironmentStageRule(string Pattern, Stage RequiredStage)
 {
+    /// <summary>What is wrong with <paramref name="pattern"/>, or null when it is a valid pattern.</summary>
+    public static string? PatternProblem(string? pattern) =>
+        string.IsNullOrWhiteSpace(pattern) ? "an environment pattern must not be empty."
+        : pattern.IndexOf('*', StringComparison.Ordinal) is var star and >= 0 && star != pattern.Length - 1
+            ? $"pattern '{pattern}' may only have '*' as its last character."
+            : null;
+
     /// <summary>Environment names match case-insensitively: "Prod-EU" is as much production as "prod-eu".</summary>
     public bool Matches(string environment)
     {
@@ -26,16 +33,9 @@ public sealed class EnvironmentStages
         foreach (var rule in Rules)
         {
             ArgumentNullException.ThrowIfNull(rule, nameof(rules));
-            if (string.IsNullOrWhiteSpace(rule.Pattern))
+            if (EnvironmentStageRule.PatternProblem(rule.Pattern) is { } problem)
             {
-                throw new ArgumentException("An environment pattern must not be empty.", nameof(rules));
-            }
-
-            if (rule.Pattern.IndexOf('*', StringComparison.Ordinal) is var star and >= 0 && star != rule.Pattern.Length - 1)
-            {
-                throw new ArgumentException(
-                    $"Environment pattern '{rule.Pattern}' may only have '*' as its last character.",
-                    nameof(rules));
+                throw new ArgumentException(problem, nameof(rules));
             }
 
             if (!Enum.IsDefined(rule.RequiredStage))

@@ -203,9 +203,9 @@ public static class PolicyFileParser
             }
 
             var pattern = fields.String("pattern", required: true);
-            if (pattern is not null && pattern.IndexOf('*', StringComparison.Ordinal) is var star and >= 0 && star != pattern.Length - 1)
+            if (pattern is not null && EnvironmentStageRule.PatternProblem(pattern) is { } problem)
             {
-                fields.Diagnostics.Add(fields.Find("pattern")!, $"pattern '{pattern}' may only have '*' as its last character.");
+                fields.Diagnostics.Add(fields.Find("pattern")!, problem);
                 pattern = null;
             }
 

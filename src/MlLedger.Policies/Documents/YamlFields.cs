@@ -55,14 +55,8 @@ internal sealed partial class YamlFields
 
     public string? String(string key, bool required, Regex? pattern = null, string? patternText = null)
     {
-        var node = Find(key);
-        if (node is null)
+        if (Present(key, required) is not { } node)
         {
-            if (required)
-            {
-                _diagnostics.Add(_node, $"'{key}' is required.");
-            }
-
             return null;
         }
 
@@ -101,14 +95,8 @@ internal sealed partial class YamlFields
 
     public double? Number(string key, bool required)
     {
-        var node = Find(key);
-        if (node is null)
+        if (Present(key, required) is not { } node)
         {
-            if (required)
-            {
-                _diagnostics.Add(_node, $"'{key}' is required.");
-            }
-
             return null;
         }
 
@@ -125,14 +113,8 @@ internal sealed partial class YamlFields
 
     public int? Integer(string key, bool required, int minimum)
     {
-        var node = Find(key);
-        if (node is null)
+        if (Present(key, required) is not { } node)
         {
-            if (required)
-            {
-                _diagnostics.Add(_node, $"'{key}' is required.");
-            }
-
             return null;
         }
 
@@ -154,14 +136,8 @@ internal sealed partial class YamlFields
 
     public bool? Boolean(string key, bool required)
     {
-        var node = Find(key);
-        if (node is null)
+        if (Present(key, required) is not { } node)
         {
-            if (required)
-            {
-                _diagnostics.Add(_node, $"'{key}' is required.");
-            }
-
             return null;
         }
 
@@ -177,20 +153,8 @@ internal sealed partial class YamlFields
     /// <summary>A list of non-empty text values; null when absent (or invalid, with a diagnostic).</summary>
     public IReadOnlyList<string>? Strings(string key, bool required, bool allowEmpty = false)
     {
-        var node = Find(key);
-        if (node is null)
+        if (Sequence(key, required) is not { } sequence)
         {
-            if (required)
-            {
-                _diagnostics.Add(_node, $"'{key}' is required.");
-            }
-
-            return null;
-        }
-
-        if (node is not YamlSequenceNode sequence)
-        {
-            _diagnostics.Add(node, $"'{key}' must be a list, not {Describe(node)}.");
             return null;
         }
 
@@ -211,7 +175,7 @@ internal sealed partial class YamlFields
 
         if (ok && values.Count == 0 && !allowEmpty)
         {
-            _diagnostics.Add(node, $"'{key}' must not be empty.");
+            _diagnostics.Add(sequence, $"'{key}' must not be empty.");
             return null;
         }
 
@@ -220,14 +184,8 @@ internal sealed partial class YamlFields
 
     public YamlSequenceNode? Sequence(string key, bool required)
     {
-        var node = Find(key);
-        if (node is null)
+        if (Present(key, required) is not { } node)
         {
-            if (required)
-            {
-                _diagnostics.Add(_node, $"'{key}' is required.");
-            }
-
             return null;
         }
 
@@ -242,18 +200,24 @@ internal sealed partial class YamlFields
 
     public YamlFields? Mapping(string key, bool required)
     {
-        var node = Find(key);
-        if (node is null)
+        if (Present(key, required) is not { } node)
         {
-            if (required)
-            {
-                _diagnostics.Add(_node, $"'{key}' is required.");
-            }
-
             return null;
         }
 
         return Of(node, $"'{key}'", _diagnostics);
+    }
+
+    /// <summary>The value at <paramref name="key"/>; when it is absent, null, and a diagnostic if it is required.</summary>
+    private YamlNode? Present(string key, bool required)
+    {
+        var node = Find(key);
+        if (node is null && required)
+        {
+            _diagnostics.Add(_node, $"'{key}' is required.");
+        }
+
+        return node;
     }
 
     /// <summary>Reports every key that was never asked for, naming what is allowed.</summary>

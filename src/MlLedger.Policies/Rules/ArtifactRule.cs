@@ -1,3 +1,4 @@
+using MlLedger.Domain;
 using MlLedger.Domain.Policies;
 
 namespace MlLedger.Policies.Rules;
@@ -43,7 +44,7 @@ public sealed class ArtifactRule(string id, string? description) : PolicyRule(id
             : Verdict.Fail($"the deployed artifact sha256 {deploying} differs from the approved artifact sha256 {promotion.ArtifactSha256}", evidence);
     }
 
-    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+    private static bool Same(string a, string b) => Sha256Digests.AreEqual(a, b);
 
     private static bool IsSha256(string? value) => value is { Length: 64 } && value.All(char.IsAsciiHexDigit);
 }

@@ -1,3 +1,4 @@
+using MlLedger.Domain;
 using MlLedger.Domain.Policies;
 
 namespace MlLedger.Policies.Rules;
@@ -12,8 +13,6 @@ internal static class LedgerRules
 {
     public const string Policy = "ledger";
 
-    private static readonly string[] StageOrder = ["none", "staging", "production"];
-
     public static bool Apply(PolicyFacts facts) =>
         facts.Request.Kind == PolicyRequestKinds.Deployment || (facts.Request.Kind == PolicyRequestKinds.Check && facts.Request.Environment is not null);
 
@@ -27,9 +26,8 @@ internal static class LedgerRules
             : Result("not-retired", RuleOutcomes.Passed, $"{model.Id} is not retired", evidence);
 
         // an unknown stage name on either side is never "reached"
-        var (have, need) = (Array.IndexOf(StageOrder, model.Stage), Array.IndexOf(StageOrder, request.TargetStage));
         var reason = $"{model.Id} is in stage '{model.Stage}'; environment '{request.Environment}' requires '{request.TargetStage}'";
-        yield return have >= 0 && need >= 0 && have >= need
+        yield return StageNames.TryParse(model.Stage, out var have) && StageNames.TryParse(request.TargetStage, out var need) && have >= need
             ? Result("stage-reached", RuleOutcomes.Passed, reason, evidence)
             : Result("stage-reached", RuleOutcomes.Failed, reason, evidence);
 
@@ -37,7 +35,7 @@ internal static class LedgerRules
         {
             null => Result("registered-artifact", RuleOutcomes.NotApplicable,
                 "no artifact digest was given; a deployment must name the digest it deploys, which is then compared", []),
-            var digest when string.Equals(digest, model.ArtifactSha256, StringComparison.OrdinalIgnoreCase) =>
+            var digest when Sha256Digests.AreEqual(digest, model.ArtifactSha256) =>
                 Result("registered-artifact", RuleOutcomes.Passed, $"the artifact sha256 {digest} is {model.Id}'s registered artifact", evidence),
             var digest => Result("registered-artifact", RuleOutcomes.Failed,
                 $"the artifact sha256 {digest} differs from {model.Id}'s registered artifact sha256 {model.ArtifactSha256}", evidence),

@@ -1,3 +1,4 @@
+using MlLedger.Domain;
 using MlLedger.Domain.Policies;
 
 namespace MlLedger.Policies.Rules;
@@ -67,7 +68,7 @@ internal sealed class FactIndex
         [
             .. Facts.Approvals
                 .Where(a => !string.Equals(a.Approver, requester, StringComparison.Ordinal))
-                .Where(a => string.Equals(a.ArtifactSha256, artifact, StringComparison.OrdinalIgnoreCase))
+                .Where(a => Sha256Digests.AreEqual(a.ArtifactSha256, artifact))
                 .GroupBy(a => a.Approver, StringComparer.Ordinal)
                 .Select(g => g.First()),
         ];

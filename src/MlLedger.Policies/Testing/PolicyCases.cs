@@ -132,7 +132,7 @@ public static class PolicyCases
         return
         [
             .. Files(directory)
-                .SelectMany(path => Read(Path.GetFileName(path), File.ReadAllText(path)))
+                .SelectMany(path => Read(Path.GetFileName(path), PolicyText.Decode(Path.GetFileName(path), File.ReadAllBytes(path))))
                 .Select(c => Run(set, c)),
         ];
     }
