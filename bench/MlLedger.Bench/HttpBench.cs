@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using MlLedger.Policies;
-using Npgsql;
+using static MlLedger.Bench.LatencyFloors;
 using static MlLedger.Bench.Report;
+using static MlLedger.Bench.TimedChecks;
 
 namespace MlLedger.Bench;
 
@@ -17,11 +14,6 @@ internal static class HttpBench
 {
     private const double TargetP99Milliseconds = 20;
     private const int BaselineWarmup = 1_000;
-
-    /// <summary>One kind of check: which model version, and whether it names a target stage or an environment.</summary>
-    private sealed record CheckVariant(string Name, byte[] Body, bool ExpectAllowed);
-
-    private sealed record CheckSample(CheckVariant Variant, long Client, CheckTimes Server, bool Allowed);
 
     public static async Task RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -164,160 +156,5 @@ internal static class HttpBench
     {
         var d = new Distribution(ticks);
         Console.WriteLine($"  {name,-24}: {MillisecondsLine(d)}");
-    }
-
-    /// <summary>
-    /// Records bench-good@1 (every production rule met, promoted to production with three approvals) and
-    /// bench-bad@1 (a training set failed the pii-scan, holdout AUC 0.78, one approval without a risk officer).
-    /// </summary>
-    private static async Task<IReadOnlyList<CheckVariant>> PrepareAsync(TrafficSender sender, string prefix, CancellationToken ct)
-    {
-        var good = new ModelPlan(-1, $"{prefix}-good", ["CC-BY-4.0", "LicenseRef-internal", "Apache-2.0"], Rescan: false,
-            [new VersionPlan("1", ModelPlan.Sha(ModelPlan.Hash(prefix + "good")), 0.91, Production: true)]);
-        var bad = new ModelPlan(-2, $"{prefix}-bad", ["CC-BY-4.0", "CC-BY-4.0", "MIT"], Rescan: false,
-            [new VersionPlan("1", ModelPlan.Sha(ModelPlan.Hash(prefix + "bad")), 0.78, Production: true)]);
-        await sender.SendAsync(good, ct);
-        await sender.SendAsync(bad, ct, failPiiScanOf: bad.TrainB);
-        return
-        [
-            Variant("allowed, targetStage", good.Name, "targetStage", "production", expectAllowed: true),
-            Variant("denied, targetStage", bad.Name, "targetStage", "production", expectAllowed: false),
-            Variant("allowed, environment", good.Name, "environment", "prod-eu", expectAllowed: true),
-            Variant("denied, environment", bad.Name, "environment", "prod-eu", expectAllowed: false),
-        ];
-    }
-
-    private static CheckVariant Variant(string name, string model, string field, string value, bool expectAllowed) =>
-        new(name, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["model"] = model, ["version"] = "1", [field] = value,
-        }), expectAllowed);
-
-    private static async Task<List<CheckSample>> RunChecksAsync(HttpClient client, CheckProbe probe, IReadOnlyList<CheckVariant> variants,
-        int count, CancellationToken ct)
-    {
-        var samples = new List<CheckSample>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var variant = variants[i % variants.Count];
-            probe.Arm();
-            var (ticks, body) = await SendCheckAsync(client, variant, ct);
-            var server = await probe.CollectAsync(ct);
-            samples.Add(new CheckSample(variant, ticks, server, (bool?)body["allowed"] == true));
-        }
-
-        probe.Disarm();
-        return samples;
-    }
-
-    private static async Task<(long Ticks, JsonObject Body)> SendCheckAsync(HttpClient client, CheckVariant variant, CancellationToken ct)
-    {
-        using var content = new ByteArrayContent(variant.Body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var start = Stopwatch.GetTimestamp();
-        using var response = await client.PostAsync(new Uri(CheckProbe.CheckPath, UriKind.Relative), content, ct);
-        var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-        var ticks = Stopwatch.GetTimestamp() - start;
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new BenchFailure($"POST {CheckProbe.CheckPath} ({variant.Name}) answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}");
-        }
-
-        return (ticks, JsonNode.Parse(bytes)?.AsObject() ?? []);
-    }
-
-    private static async Task ShowSqlAsync(HttpClient client, CheckProbe probe, CheckVariant variant, CancellationToken ct)
-    {
-        probe.Arm(keepStatements: true);
-        var (ticks, _) = await SendCheckAsync(client, variant, ct);
-        var times = await probe.CollectAsync(ct);
-        Console.WriteLine($"SQL of one check ({variant.Name}): client {F(Milliseconds(ticks))} ms, endpoint {F(Milliseconds(times.Handler))} ms");
-        foreach (var (sql, ms) in probe.Statements)
-        {
-            var oneLine = string.Join(' ', sql.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
-            Console.WriteLine($"  {F(ms, "0.000"),8} ms  {(oneLine.Length > 200 ? oneLine[..70] + " … " + oneLine[^125..] : oneLine)}");
-        }
-    }
-
-    private sealed record Floors(string Health, string Select, string Commit, long PayloadBytes);
-
-    /// <summary>What any request pays: an HTTP round trip to the host, a SQL round trip, and a durable commit of a check-sized row.</summary>
-    private static async Task<Floors> FloorsAsync(BenchLedger ledger, CancellationToken ct)
-    {
-        const int n = 300;
-        using var anonymous = ledger.Anonymous();
-        var health = new List<long>(n);
-        for (var i = 0; i < n + 20; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            using var response = await anonymous.GetAsync(new Uri("/healthz", UriKind.Relative), ct);
-            _ = await response.Content.ReadAsByteArrayAsync(ct);
-            if (i >= 20)
-            {
-                health.Add(Stopwatch.GetTimestamp() - start);
-            }
-        }
-
-        await using var source = NpgsqlDataSource.Create(ledger.ConnectionString);
-        var select = new List<long>(n);
-        await using (var connection = await source.OpenConnectionAsync(ct))
-        {
-            for (var i = 0; i < n + 20; i++)
-            {
-                await using var command = new NpgsqlCommand("SELECT 1", connection);
-                var start = Stopwatch.GetTimestamp();
-                await command.ExecuteScalarAsync(ct);
-                if (i >= 20)
-                {
-                    select.Add(Stopwatch.GetTimestamp() - start);
-                }
-            }
-        }
-
-        var commit = new List<long>(n);
-        long payloadBytes;
-        await using (var connection = await source.OpenConnectionAsync(ct))
-        {
-            string data, headers;
-            await using (var latest = new NpgsqlCommand(
-                $"SELECT data::text, coalesce(headers::text, '{{}}') FROM {BenchLedger.Schema}.mt_events ORDER BY seq_id DESC LIMIT 1", connection))
-            await using (var reader = await latest.ExecuteReaderAsync(ct))
-            {
-                await reader.ReadAsync(ct);
-                (data, headers) = (reader.GetString(0), reader.GetString(1));
-            }
-
-            payloadBytes = Encoding.UTF8.GetByteCount(data) + Encoding.UTF8.GetByteCount(headers);
-            await using (var create = new NpgsqlCommand(
-                "CREATE SCHEMA bench_probe; CREATE TABLE bench_probe.write_probe (id bigserial PRIMARY KEY, data jsonb NOT NULL, headers jsonb NOT NULL)",
-                connection))
-            {
-                await create.ExecuteNonQueryAsync(ct);
-            }
-
-            for (var i = 0; i < n + 20; i++)
-            {
-                await using var insert = new NpgsqlCommand("INSERT INTO bench_probe.write_probe (data, headers) VALUES ($1::jsonb, $2::jsonb)", connection);
-                insert.Parameters.AddWithValue(data);
-                insert.Parameters.AddWithValue(headers);
-                var start = Stopwatch.GetTimestamp();
-                await insert.ExecuteNonQueryAsync(ct); // autocommit: the WAL is flushed before it returns (fsync=on)
-                if (i >= 20)
-                {
-                    commit.Add(Stopwatch.GetTimestamp() - start);
-                }
-            }
-
-            await using var drop = new NpgsqlCommand("DROP SCHEMA bench_probe CASCADE", connection);
-            await drop.ExecuteNonQueryAsync(ct);
-        }
-
-        return new Floors(Short(health), Short(select), Short(commit), payloadBytes);
-    }
-
-    private static string Short(List<long> ticks)
-    {
-        var d = new Distribution(ticks);
-        return $"p50 {F(Milliseconds(d.Percentile(50)))} / p99 {F(Milliseconds(d.Percentile(99)))} ms";
     }
 }
