@@ -16,4 +16,8 @@ internal static class VectorFiles
     public static JsonElement Dsse => Json("dsse.json");
 
     public static JsonElement DsseBundle => Json("bundle.dsse.v0.3.json");
+
+    public static JsonElement SignedNotes => Json("signed_notes.json");
+
+    public static JsonElement Checkpoints => Json("checkpoints.json");
 }
