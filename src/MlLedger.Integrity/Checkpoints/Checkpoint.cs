@@ -69,6 +69,16 @@ public sealed record Checkpoint(string Origin, long Size, byte[] RootHash, IRead
         return new Checkpoint(origin, size, rootHash, extensions.AsReadOnly());
     }
 
+    /// <summary>Value equality: the same origin, size, root hash bytes and extension lines.</summary>
+    public bool Equals(Checkpoint? other) =>
+        other is not null
+        && string.Equals(Origin, other.Origin, StringComparison.Ordinal)
+        && Size == other.Size
+        && (RootHash ?? []).AsSpan().SequenceEqual(other.RootHash ?? [])
+        && (Extensions ?? []).SequenceEqual(other.Extensions ?? [], StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Origin, Size, RootHash?.Length, Extensions?.Count);
+
     /// <summary>Why the fields cannot be written as a body, or null when they can.</summary>
     internal string? Describe()
     {

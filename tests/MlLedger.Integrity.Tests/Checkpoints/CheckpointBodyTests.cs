@@ -57,6 +57,19 @@ public sealed class CheckpointBodyTests
     }
 
     [Fact]
+    public void Checkpoints_are_equal_by_value()
+    {
+        var checkpoint = new Checkpoint("Log", 1, [1, 2], ["a"]);
+
+        Assert.Equal(checkpoint, new Checkpoint("Log", 1, [1, 2], new List<string> { "a" }));
+        Assert.Equal(checkpoint.GetHashCode(), new Checkpoint("Log", 1, [1, 2], ["a"]).GetHashCode());
+        Assert.NotEqual(checkpoint, checkpoint with { RootHash = [1, 3] });
+        Assert.NotEqual(checkpoint, checkpoint with { Extensions = ["b"] });
+        Assert.NotEqual(checkpoint, checkpoint with { Size = 2 });
+        Assert.NotEqual(checkpoint, checkpoint with { Origin = "Other" });
+    }
+
+    [Fact]
     public void Checkpoint_with_an_empty_extension_cannot_be_written()
     {
         var checkpoint = new Checkpoint("Log", 1, new byte[32], ["ok", ""]);

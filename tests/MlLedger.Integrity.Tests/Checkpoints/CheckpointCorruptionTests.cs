@@ -56,8 +56,7 @@ public sealed class CheckpointCorruptionTests : IDisposable
     {
         var checkpoint = CheckpointNotes.Verify(_signed, Origin, [_key.PublicKey]);
 
-        Assert.Equal(Original.ToBody(), checkpoint.ToBody());
-        Assert.Equal(Root, checkpoint.RootHash);
+        Assert.Equal(Original, checkpoint);
         Assert.StartsWith(Original.ToBody() + "\n\u2014 mlledger.test/log ", _signed, StringComparison.Ordinal);
     }
 
@@ -93,7 +92,7 @@ public sealed class CheckpointCorruptionTests : IDisposable
         var note = Notes.Open(cosigned, [NoteVerifierKey.ForEcdsa(Origin, _key.PublicKey)]);
 
         Assert.Equal([Origin], note.VerifiedNames);
-        Assert.Equal(Original, CheckpointNotes.Verify(cosigned, Origin, [_key.PublicKey]) with { RootHash = Root, Extensions = Original.Extensions });
+        Assert.Equal(Original, CheckpointNotes.Verify(cosigned, Origin, [_key.PublicKey]));
         Assert.Equal(2, SignedNote.Parse(cosigned).Signatures.Count);
     }
 
