@@ -24,7 +24,7 @@ public static class Pae
     }
 
     /// <summary>As <see cref="Encode"/>, but reports a payload type that has no UTF-8 encoding instead of throwing.</summary>
-    internal static bool TryEncode(string payloadType, ReadOnlySpan<byte> payload, out byte[] pae)
+    public static bool TryEncode(string payloadType, ReadOnlySpan<byte> payload, out byte[] pae)
     {
         pae = [];
         byte[] type;
