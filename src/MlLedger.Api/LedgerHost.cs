@@ -11,6 +11,7 @@ using MlLedger.Api.Hosting;
 using MlLedger.Api.Http;
 using MlLedger.Api.Keys;
 using MlLedger.Api.Ledger;
+using MlLedger.Api.Log;
 using MlLedger.Api.Models;
 using MlLedger.Api.Policies;
 using MlLedger.Api.Promotions;
@@ -42,17 +43,20 @@ public static class LedgerHost
         });
 
         var services = builder.Services;
+        options.Log.Validate();
         var keyRing = LedgerKeyStore.LoadOrCreate(options.KeysDirectory, options.Clock);
+        var trusted = TrustedKeys.From(keyRing);
         services.AddSingleton(keyRing);
-        services.AddSingleton(TrustedKeys.From(keyRing));
+        services.AddSingleton(trusted);
         services.AddSingleton(new EntrySealer(keyRing));
         services.AddSingleton(options.Clock);
         services.AddSingleton(new PolicyGate(options.Policies));
         services.AddSingleton<LedgerWriter>();
 
-        services.AddMarten(marten => MartenSetup.Configure(marten, options.ConnectionString, options.Schema))
+        services.AddMarten(marten => MartenSetup.Configure(marten, options.ConnectionString, options.Schema, trusted))
             .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup();
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(options.Sequencer);
         services.AddHostedService<PolicySetPublisher>(); // after Marten's schema changes, which run first
 
         using (var dev = options.DevMode ? DevTokens.LoadOrCreate(options.KeysDirectory) : null)
@@ -73,6 +77,11 @@ public static class LedgerHost
         });
         services.AddOpenApi();
         services.AddSingleton(new LedgerDatabase(options.ConnectionString, options.Schema));
+        services.AddSingleton(options.Log);
+        services.AddSingleton(sp => new LogStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<IDocumentStore>(), options.Schema));
+        services.AddSingleton<LogProofs>();
+        services.AddSingleton<CheckpointIssuer>();
+        services.AddHostedService(sp => sp.GetRequiredService<CheckpointIssuer>());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
 
         var app = builder.Build();
@@ -93,6 +102,7 @@ public static class LedgerHost
         app.MapPromotions();
         app.MapDeployments();
         app.MapEntries();
+        app.MapLog();
         app.MapPolicies();
         return app;
     }

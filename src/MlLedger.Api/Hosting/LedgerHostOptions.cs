@@ -1,4 +1,6 @@
+using JasperFx.Events.Daemon;
 using MlLedger.Api.Auth;
+using MlLedger.Api.Log;
 using MlLedger.Policies;
 
 namespace MlLedger.Api.Hosting;
@@ -31,4 +33,13 @@ public sealed record LedgerHostOptions
     public string Schema { get; init; } = "mlledger";
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The transparency log's name and checkpoint cadence.</summary>
+    public LogSettings Log { get; init; } = new();
+
+    /// <summary>
+    /// How the log sequencer runs: HotCold (the default) elects one node with an advisory lock, so that any number
+    /// of API nodes can run; Solo when exactly one process ever runs against the database (tests).
+    /// </summary>
+    public DaemonMode Sequencer { get; init; } = DaemonMode.HotCold;
 }

@@ -3,13 +3,15 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using MlLedger.Api.Ledger;
+using MlLedger.Api.Log;
+using MlLedger.Integrity.Signing;
 using Weasel.Core;
 
 namespace MlLedger.Api.Storage;
 
 internal static class MartenSetup
 {
-    public static void Configure(StoreOptions options, string connectionString, string schema)
+    public static void Configure(StoreOptions options, string connectionString, string schema, TrustedKeys trusted)
     {
         options.Connection(connectionString);
         options.DatabaseSchemaName = schema;
@@ -35,5 +37,10 @@ internal static class MartenSetup
         options.Schema.For<MlLedger.Domain.Promotions.Promotion>().Index(p => p.ModelVersionId);
 
         options.Schema.For<IdempotencyRecord>().Identity(r => r.Id);
+
+        // The transparency log: the daemon appends every entry, in sequence order, as the next Merkle leaf.
+        options.Storage.ExtendedSchemaObjects.AddRange(LogSchema.Tables(schema));
+        options.Schema.For<LogState>().Identity(s => s.Id);
+        options.Projections.Add(new LogSequencer(trusted, schema), ProjectionLifecycle.Async);
     }
 }
