@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MlLedger.Api.Auth;
+using JasperFx.Events.Daemon;
 using MlLedger.Api.Hosting;
+using MlLedger.Api.Log;
 using MlLedger.Policies;
 using Npgsql;
 
@@ -36,6 +38,9 @@ public sealed class LedgerApp : IAsyncDisposable
     public string KeysDirectory => Path.Combine(_directory, "keys");
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The log name test ledgers sign their checkpoints with.</summary>
+    public const string LogOrigin = "ledger.test/log";
+
     /// <summary>Policies for tests of ledger mechanics: approvals only (staging 1, production 2) and artifact integrity.</summary>
     public static string QuorumPolicies => Path.Combine(AppContext.BaseDirectory, "TestPolicies", "quorum");
 
@@ -57,6 +62,8 @@ public sealed class LedgerApp : IAsyncDisposable
             Urls = "http://127.0.0.1:0",
             Jwt = new JwtSettings { Issuer = TestIssuer.Issuer, Audience = TestIssuer.Audience, PublicKeyPemFile = publicKeyFile },
             Policies = PolicySet.Load(QuorumPolicies),
+            Sequencer = DaemonMode.Solo,
+            Log = new LogSettings { Origin = LogOrigin, CheckpointInterval = TimeSpan.FromMilliseconds(50) },
         };
         options = configure?.Invoke(options) ?? options;
 
