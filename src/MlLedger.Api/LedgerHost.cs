@@ -80,6 +80,7 @@ public static class LedgerHost
         services.AddSingleton(options.Log);
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<IDocumentStore>(), options.Schema));
         services.AddSingleton<LogProofs>();
+        services.AddSingleton<LogSelfCheck>();
         services.AddSingleton<CheckpointIssuer>();
         services.AddHostedService(sp => sp.GetRequiredService<CheckpointIssuer>());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);

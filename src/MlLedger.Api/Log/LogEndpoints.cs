@@ -31,6 +31,8 @@ internal static class LogEndpoints
             .WithSummary("Consistency proof that the tree of `to` leaves extends the tree of `from` leaves.");
         log.MapGet("/trusted-root", TrustedRootDocument)
             .WithSummary("A Sigstore TrustedRoot for this log: every ledger key with its validity window.");
+        app.MapGet("/v1/verification/log", SelfCheck).RequireAuthorization(LedgerPolicies.Audit)
+            .WithSummary("The ledger checks itself: every entry against the log and every checkpoint, and every stream's signatures, links and data.");
         app.MapGet("/v1/entries/{seq:long}/bundle", Bundle).RequireAuthorization(LedgerPolicies.Read)
             .WithSummary("A Sigstore bundle v0.3 of one entry: its DSSE envelope and its inclusion proof under the latest checkpoint.");
     }
@@ -79,6 +81,19 @@ internal static class LogEndpoints
         {
             return Refusal(refused, http);
         }
+    }
+
+    private static async Task<Ok<LogCheckReport>> SelfCheck(LogSelfCheck check, LedgerDatabase database, TrustedKeys trusted, CancellationToken ct)
+    {
+        var report = await check.Run(ct);
+        var failures = report.Failures.ToList();
+        foreach (var stream in await database.ListStreams(ct))
+        {
+            var verified = Entries.EntryEndpoints.StreamVerification(stream, await database.ReadStream(stream, ct), trusted);
+            failures.AddRange(verified.Entries.SelectMany(e => e.Failures.Select(f => new LogFailure(f.Code, f.Message, Seq: e.Seq, StreamId: stream))));
+        }
+
+        return TypedResults.Ok(report with { Valid = failures.Count == 0, Failures = failures });
     }
 
     private static FileContentHttpResult TrustedRootDocument(KeyRing keys, LogSettings settings) =>

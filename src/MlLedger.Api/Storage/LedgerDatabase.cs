@@ -25,7 +25,10 @@ public sealed class LedgerDatabase(string connectionString, string schema) : IDi
 
     public NpgsqlDataSource Source { get; } = NpgsqlDataSource.Create(connectionString);
 
-    private string Events => $"{new NpgsqlCommandBuilder().QuoteIdentifier(schema)}.mt_events";
+    private string Events => EventsTable;
+
+    /// <summary>The quoted name of Marten's event table.</summary>
+    public string EventsTable => $"{new NpgsqlCommandBuilder().QuoteIdentifier(schema)}.mt_events";
 
     public async Task<StoredRow?> ReadEntry(long seq, CancellationToken ct)
     {
@@ -89,7 +92,8 @@ public sealed class LedgerDatabase(string connectionString, string schema) : IDi
         return rows;
     }
 
-    private static string? Header(string? headersJson, string name)
+    /// <summary>A string header of a stored row's headers JSON; null when absent or unreadable.</summary>
+    public static string? Header(string? headersJson, string name)
     {
         if (headersJson is null)
         {

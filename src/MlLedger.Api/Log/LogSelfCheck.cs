@@ -1,0 +1,198 @@
+using MlLedger.Api.Ledger;
+using MlLedger.Api.Storage;
+using MlLedger.Integrity.Checkpoints;
+using MlLedger.Integrity.Dsse;
+using MlLedger.Integrity.Entries;
+using MlLedger.Integrity.Merkle;
+using MlLedger.Integrity.Signing;
+
+namespace MlLedger.Api.Log;
+
+/// <summary>One thing the self-check found wrong, naming the entry where there is one.</summary>
+public sealed record LogFailure(string Code, string Message, long? LogIndex = null, long? Seq = null, string? StreamId = null);
+
+public sealed record LogCheckReport(
+    bool Valid, long Leaves, long PendingEntries, int CheckpointsChecked, long? LatestCheckpoint, IReadOnlyList<LogFailure> Failures);
+
+/// <summary>
+/// The server's own check of its transparency log against the stored entries, streaming over the whole table:
+/// every entry is a leaf (entries not yet sequenced are counted as pending), every leaf is a stored entry whose
+/// envelope verifies under a ledger key and whose leaf hash is the stored one, leaves are in sequence order,
+/// and the tree rebuilt from the entries has, at every checkpoint ever issued, the root that checkpoint signed.
+/// </summary>
+internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, TrustedKeys trusted, LogSettings settings)
+{
+    public async Task<LogCheckReport> Run(CancellationToken ct)
+    {
+        var failures = new List<LogFailure>();
+        var state = await log.State(ct);
+        var checkpoints = await SignedCheckpoints(failures, ct);
+        var next = 0;
+        while (next < checkpoints.Count && checkpoints[next].Size == 0)
+        {
+            next++;
+        }
+
+        var range = CompactRange.Empty();
+        long pending = 0;
+        long lastSeq = 0;
+        await using var command = database.Source.CreateCommand(
+            $"SELECT l.idx, l.seq, n.hash, e.seq_id, e.stream_id, e.version, e.headers::text " +
+            $"FROM {log.Table(LogSchema.Leaves)} l " +
+            $"JOIN {log.Table(LogSchema.Nodes)} n ON n.level = 0 AND n.idx = l.idx " +
+            $"FULL OUTER JOIN {database.EventsTable} e ON e.seq_id = l.seq " +
+            $"WHERE e.stream_id IS DISTINCT FROM '{LedgerDatabase.TombstoneStream}' " +
+            "ORDER BY l.idx NULLS LAST, e.seq_id");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            long? index = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+            long? seq = reader.IsDBNull(3) ? null : reader.GetInt64(3);
+            var stream = reader.IsDBNull(4) ? null : reader.GetString(4);
+            if (index is null)
+            {
+                // an entry with no leaf: still on its way, unless the sequencer has already passed it
+                if (seq > state.LastSequence)
+                {
+                    if (Leaf(reader.IsDBNull(6) ? null : reader.GetString(6), out var why) is null)
+                    {
+                        // the sequencer stops on such an entry rather than log it
+                        failures.Add(new LogFailure("bad-entry", $"Entry {seq}, not yet logged: {why}.", Seq: seq, StreamId: stream));
+                    }
+
+                    pending++;
+                }
+                else
+                {
+                    failures.Add(new LogFailure("entry-not-logged",
+                        $"Entry {seq} is stored but not in the log, although the log has passed sequence {state.LastSequence}: it was inserted afterwards.",
+                        Seq: seq, StreamId: stream));
+                }
+
+                continue;
+            }
+
+            var leafSeq = reader.GetInt64(1);
+            if (index != range.Size)
+            {
+                failures.Add(new LogFailure("leaf-missing", $"Leaf {range.Size} is missing; the next stored leaf is {index}.", LogIndex: range.Size));
+                break; // the tree cannot be rebuilt past a hole
+            }
+
+            if (leafSeq <= lastSeq)
+            {
+                failures.Add(new LogFailure("leaf-out-of-order",
+                    $"Leaf {index} holds entry {leafSeq}, after leaf {index - 1} with entry {lastSeq}: leaves must follow sequence order.",
+                    index, leafSeq, stream));
+            }
+
+            lastSeq = leafSeq;
+            var storedHash = reader.GetFieldValue<byte[]>(2);
+            if (seq is null)
+            {
+                failures.Add(new LogFailure("entry-deleted", $"Leaf {index} is entry {leafSeq}, which is no longer stored.", index, leafSeq));
+            }
+            else if (Leaf(reader.IsDBNull(6) ? null : reader.GetString(6), out var problem) is { } leaf)
+            {
+                if (!MerkleHash.Leaf(leaf).AsSpan().SequenceEqual(storedHash))
+                {
+                    failures.Add(new LogFailure("leaf-hash-mismatch",
+                        $"Entry {seq} no longer hashes to leaf {index} of the log: its envelope was changed after it was logged.", index, seq, stream));
+                }
+            }
+            else
+            {
+                failures.Add(new LogFailure("bad-entry", $"Entry {seq} at leaf {index}: {problem}.", index, seq, stream));
+            }
+
+            // the stored leaf hash is what the checkpoints signed; the comparison above says whether the entry still matches it
+            range.Append(storedHash);
+            for (; next < checkpoints.Count && checkpoints[next].Size == range.Size; next++)
+            {
+                CompareRoot(checkpoints[next], range, failures);
+            }
+        }
+
+        for (; next < checkpoints.Count; next++)
+        {
+            failures.Add(new LogFailure("log-truncated",
+                $"Checkpoint {checkpoints[next].Size} was signed, but the log rebuilds to {range.Size} leaves only."));
+        }
+
+        return new LogCheckReport(failures.Count == 0, range.Size, pending, checkpoints.Count,
+            checkpoints.Count == 0 ? null : checkpoints[^1].Size, failures);
+    }
+
+    private async Task<List<Checkpoint>> SignedCheckpoints(List<LogFailure> failures, CancellationToken ct)
+    {
+        var verified = new List<Checkpoint>();
+        foreach (var stored in await log.AllCheckpoints(ct))
+        {
+            try
+            {
+                var checkpoint = CheckpointNotes.Verify(stored.Note, settings.Origin, trusted.All.Select(k => k.Key));
+                if (checkpoint.Size != stored.TreeSize)
+                {
+                    failures.Add(new LogFailure("checkpoint-mislabelled", $"The checkpoint stored as size {stored.TreeSize} signs size {checkpoint.Size}."));
+                }
+
+                verified.Add(checkpoint);
+            }
+            catch (Exception e) when (e is NoteVerificationException or FormatException)
+            {
+                failures.Add(new LogFailure("checkpoint-signature", $"The checkpoint stored as size {stored.TreeSize} does not verify: {e.Message}"));
+            }
+        }
+
+        verified.Sort((a, b) => a.Size.CompareTo(b.Size));
+        return verified;
+    }
+
+    private static void CompareRoot(Checkpoint checkpoint, CompactRange range, List<LogFailure> failures)
+    {
+        var root = range.Root();
+        if (!root.AsSpan().SequenceEqual(checkpoint.RootHash))
+        {
+            failures.Add(new LogFailure("root-mismatch",
+                $"The log's first {checkpoint.Size} leaves hash to {Convert.ToHexStringLower(root)}, but checkpoint {checkpoint.Size} " +
+                $"signed {Convert.ToHexStringLower(checkpoint.RootHash)}: leaves were changed, removed, inserted or reordered."));
+        }
+    }
+
+    /// <summary>The leaf bytes of a stored entry whose envelope verifies under a ledger key, or null with the reason.</summary>
+    private byte[]? Leaf(string? headersJson, out string why)
+    {
+        why = "";
+        DsseEnvelope? envelope;
+        try
+        {
+            envelope = LedgerDatabase.Header(headersJson, EntryHeaders.Envelope) is { } json ? DsseEnvelope.Parse(json) : null;
+        }
+        catch (FormatException e)
+        {
+            why = $"its envelope cannot be read ({e.Message})";
+            return null;
+        }
+
+        if (envelope is not { Signatures.Count: 1 })
+        {
+            why = "it has no envelope with exactly one signature";
+            return null;
+        }
+
+        var signature = envelope.Signatures[0];
+        if (trusted.Find(signature.KeyId) is not { } key)
+        {
+            why = $"key {signature.KeyId} is not a ledger key";
+            return null;
+        }
+
+        if (!Pae.TryEncode(envelope.PayloadType, envelope.Payload, out var pae) || !key.Key.VerifyDer(pae, signature.Sig))
+        {
+            why = $"its signature does not verify under key {signature.KeyId}";
+            return null;
+        }
+
+        return LeafBody.Build(envelope, key.Key);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MlLedger.Api.Tests.Infrastructure;
+using static MlLedger.Api.Tests.Infrastructure.Requests;
+using static MlLedger.Api.Tests.Log.LogClient;
+
+namespace MlLedger.Api.Tests.Log;
+
+/// <summary>
+/// Someone with database access changes the stored ledger after it was logged and checkpointed; the ledger's
+/// self-check (GET /v1/verification/log) names what was done and to which entry.
+/// </summary>
+[Collection(LedgerCollection.Name)]
+public sealed class LogSelfCheckTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private LedgerApp _ledger = null!;
+    private List<long> _seqs = [];
+
+    public async Task InitializeAsync()
+    {
+        _ledger = await LedgerApp.StartAsync(postgres);
+        var pipeline = _ledger.Client("ci-bot", "pipeline");
+        foreach (var name in new[] { "self-a", "self-b", "self-c", "self-d" })
+        {
+            var receipt = await pipeline.Post("/v1/datasets", Dataset(name, "1")).Expect(HttpStatusCode.Created);
+            _seqs.Add((long)receipt["entries"]![0]!["seq"]!);
+        }
+
+        await CheckpointCovering(Auditor, await _ledger.StoredEntries());
+    }
+
+    public async Task DisposeAsync() => await _ledger.DisposeAsync();
+
+    private HttpClient Auditor => _ledger.Client("audrey", "auditor");
+
+    [Fact]
+    public async Task An_untouched_ledger_checks_valid()
+    {
+        var report = await SelfCheck();
+        Assert.True((bool)report["valid"]!, report.ToJsonString());
+        Assert.Equal(await _ledger.StoredEntries(), (long)report["leaves"]! + (long)report["pendingEntries"]!);
+    }
+
+    [Fact]
+    public async Task Edited_event_data_is_named()
+    {
+        await _ledger.Sql($"UPDATE mlledger.mt_events SET data = jsonb_set(data, '{{license}}', '\"MIT\"') WHERE seq_id = {_seqs[1]}");
+        await ExpectFailure("event-data-mismatch", _seqs[1]);
+    }
+
+    [Fact]
+    public async Task An_envelope_swapped_for_another_entry_s_is_named()
+    {
+        await _ledger.Sql($"UPDATE mlledger.mt_events SET headers = (SELECT headers FROM mlledger.mt_events WHERE seq_id = {_seqs[0]}) WHERE seq_id = {_seqs[2]}");
+        await ExpectFailure("leaf-hash-mismatch", _seqs[2]);
+    }
+
+    [Fact]
+    public async Task A_deleted_entry_is_named()
+    {
+        await _ledger.Sql($"DELETE FROM mlledger.mt_events WHERE seq_id = {_seqs[1]}");
+        await ExpectFailure("entry-deleted", _seqs[1]);
+    }
+
+    [Fact]
+    public async Task An_entry_inserted_under_a_sequence_number_the_log_has_passed_is_named()
+    {
+        // a copy of a real, validly signed entry, slipped in under an unused sequence number below the log's position
+        await _ledger.Sql(
+            "INSERT INTO mlledger.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, headers, is_archived) " +
+            "SELECT 0, gen_random_uuid(), stream_id, version + 1, data, type, timestamp, tenant_id, mt_dotnet_type, headers, false " +
+            $"FROM mlledger.mt_events WHERE seq_id = {_seqs[2]}");
+        await ExpectFailure("entry-not-logged", 0);
+    }
+
+    [Fact]
+    public async Task Reordered_entries_are_named()
+    {
+        await _ledger.Sql($"UPDATE mlledger.mt_events SET seq_id = -seq_id WHERE seq_id IN ({_seqs[0]}, {_seqs[1]})");
+        await _ledger.Sql($"UPDATE mlledger.mt_events SET seq_id = CASE seq_id WHEN {-_seqs[0]} THEN {_seqs[1]} ELSE {_seqs[0]} END WHERE seq_id < 0");
+        var report = await ExpectFailure("leaf-hash-mismatch", _seqs[0]);
+        Assert.Contains(Failures(report), f => (string?)f["code"] == "leaf-hash-mismatch" && (long?)f["seq"] == _seqs[1]);
+    }
+
+    [Fact]
+    public async Task A_truncated_log_is_reported_against_its_checkpoint()
+    {
+        var last = _seqs[^1];
+        await _ledger.Sql($"DELETE FROM mlledger.mt_events WHERE seq_id >= {last}");
+        await _ledger.Sql($"DELETE FROM mlledger.log_nodes WHERE level = 0 AND idx >= (SELECT idx FROM mlledger.log_leaves WHERE seq = {last})");
+        await _ledger.Sql($"DELETE FROM mlledger.log_leaves WHERE seq >= {last}");
+        var report = await ExpectFailure("log-truncated", null);
+
+        // regrown: a new entry is appended after the hole, which the check names
+        await _ledger.Client("ci-bot", "pipeline").Post("/v1/datasets", Dataset("self-e", "1")).Expect(HttpStatusCode.Created);
+        await Eventually.Get(async () => Failures(await SelfCheck()).Any(f => (string?)f["code"] == "leaf-missing") ? "hole" : null,
+            "the regrown log's hole");
+        Assert.False((bool)report["valid"]!);
+    }
+
+    [Fact]
+    public async Task A_forged_entry_the_ledger_never_signed_is_never_logged_and_is_named()
+    {
+        // an entry signed by some other key, appended after everything logged so far
+        using var forger = Integrity.Signing.LedgerSigningKey.Generate();
+        var sealer = new Integrity.Entries.EntrySealer(new Integrity.Signing.KeyRing(forger, DateTimeOffset.UnixEpoch, []));
+        var sealed_ = sealer.Seal(new Integrity.Entries.UnsignedEntry("DatasetWithdrawn", new JsonObject { ["reason"] = "forged" },
+            new Integrity.Statements.StatementSubject("datasets/self-a@1", Sha('a')),
+            new Integrity.Entries.EntryMetadata("datasets/self-a@1", 99, null, "mallory", DateTimeOffset.UtcNow)));
+        var headers = new JsonObject { ["dsse"] = sealed_.Envelope.ToJson(), ["keyid"] = sealed_.KeyId, ["hash"] = sealed_.Hash };
+        await _ledger.Sql(
+            "INSERT INTO mlledger.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, headers, is_archived) " +
+            $"SELECT nextval('mlledger.mt_events_sequence'), gen_random_uuid(), stream_id, 99, '{{\"reason\":\"forged\"}}'::jsonb, 'dataset_withdrawn', " +
+            $"timestamp, tenant_id, mt_dotnet_type, '{headers.ToJsonString()}'::jsonb, false FROM mlledger.mt_events WHERE seq_id = {_seqs[0]}");
+
+        var report = await SelfCheck();
+        Assert.False((bool)report["valid"]!);
+        Assert.Contains(Failures(report), f => (string?)f["code"] == "bad-entry" && ((string?)f["message"])!.Contains("not a ledger key", StringComparison.Ordinal));
+    }
+
+    private async Task<JsonObject> SelfCheck() => await Auditor.GetAsync("/v1/verification/log").Expect(HttpStatusCode.OK);
+
+    private static IEnumerable<JsonNode> Failures(JsonObject report) => report["failures"]!.AsArray().Select(f => f!);
+
+    private async Task<JsonObject> ExpectFailure(string code, long? seq, string? alsoCode = null)
+    {
+        var report = await SelfCheck();
+        Assert.False((bool)report["valid"]!, report.ToJsonString());
+        Assert.True(Failures(report).Any(f => (string?)f["code"] == code && (seq is null || (long?)f["seq"] == seq)),
+            $"no {code} failure for entry {seq}: {report.ToJsonString()}");
+        if (alsoCode is not null)
+        {
+            Assert.Contains(Failures(report), f => (string?)f["code"] == alsoCode);
+        }
+
+        return report;
+    }
+}
