@@ -7,6 +7,7 @@ namespace MlLedger.Integrity.Merkle;
 /// The right frontier ("compact range" from leaf 0) of a tree of <see cref="Size"/> leaves: the hashes of
 /// its maximal complete subtrees, left (largest) to right. It is enough to append further leaves and to
 /// compute the root, in O(log n) memory, which is how a tree of any size is built or re-checked in one pass.
+/// An instance is not safe for concurrent appends.
 /// </summary>
 public sealed class CompactRange
 {

@@ -23,10 +23,18 @@ public static class MerkleHash
     /// <summary>The leaf hash SHA-256(0x00 || leafData).</summary>
     public static byte[] Leaf(ReadOnlySpan<byte> leafData)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData([LeafPrefix]);
-        hash.AppendData(leafData);
-        return hash.GetHashAndReset();
+        if (leafData.Length >= StackLimit)
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData([LeafPrefix]);
+            hash.AppendData(leafData);
+            return hash.GetHashAndReset();
+        }
+
+        Span<byte> input = stackalloc byte[StackLimit];
+        input[0] = LeafPrefix;
+        leafData.CopyTo(input[1..]);
+        return SHA256.HashData(input[..(1 + leafData.Length)]);
     }
 
     /// <summary>
