@@ -30,8 +30,9 @@ internal sealed class EntryChecker(TrustedKeys trusted) : IDisposable
     /// <summary>
     /// signature-count, unknown-key, bad-signature. Returns the trusted key the keyid hint selected, whether or
     /// not the signature verified under it (its window is checked next, and the next link needs its leaf).
+    /// With <paramref name="verify"/> false the key is looked up but the signature is not verified.
     /// </summary>
-    public KeyRingEntry? CheckSignature(DsseEnvelope envelope, List<EntryFailure> failures)
+    public KeyRingEntry? CheckSignature(DsseEnvelope envelope, List<EntryFailure> failures, bool verify = true)
     {
         if (envelope.Signatures.Count != 1)
         {
@@ -46,6 +47,11 @@ internal sealed class EntryChecker(TrustedKeys trusted) : IDisposable
             Fail(failures, EntryFailureCodes.UnknownKey,
                 $"Key id '{signature.KeyId}' is not a trusted key; the signature cannot be verified.");
             return null;
+        }
+
+        if (!verify)
+        {
+            return key;
         }
 
         if (!Pae.TryEncode(envelope.PayloadType, envelope.Payload, out var pae))
