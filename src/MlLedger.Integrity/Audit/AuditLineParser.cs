@@ -308,8 +308,56 @@ internal static class AuditLineParser
         return value.Length > 0 ? value : throw new FormatException($"\"{name}\" is empty.");
     }
 
-    private static byte[] Base64(ref Utf8JsonReader reader, string name) =>
-        CanonicalBase64.TryDecode(StringValue(ref reader, name), out byte[] bytes)
-            ? bytes
-            : throw new FormatException($"\"{name}\" is not standard padded base64.");
+    /// <summary>Canonical padded base64 only, decoded from the UTF-8 token without an intermediate string.</summary>
+    private static byte[] Base64(ref Utf8JsonReader reader, string name)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new FormatException($"\"{name}\" must be a string.");
+        }
+
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            // escapes are legal JSON but never written by a ledger; take the slow, string-based path
+            return CanonicalBase64.TryDecode(reader.GetString()!, out byte[] decoded) ? decoded : throw NotBase64(name);
+        }
+
+        ReadOnlySpan<byte> text = reader.ValueSpan;
+        if (text.Length % 4 != 0)
+        {
+            throw NotBase64(name);
+        }
+
+        int padding = text.IsEmpty ? 0 : text[^1] != '=' ? 0 : text[^2] == '=' ? 2 : 1;
+        byte[] bytes = new byte[(text.Length / 4 * 3) - padding];
+        if (System.Buffers.Text.Base64.DecodeFromUtf8(text, bytes, out int consumed, out int written) != System.Buffers.OperationStatus.Done
+            || consumed != text.Length)
+        {
+            throw NotBase64(name);
+        }
+
+        // canonical: re-encoding gives the same text (no non-zero padding bits)
+        int length = System.Buffers.Text.Base64.GetMaxEncodedToUtf8Length(written);
+        byte[]? rented = length > 1024 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> again = rented ?? stackalloc byte[1024];
+        try
+        {
+            System.Buffers.Text.Base64.EncodeToUtf8(bytes.AsSpan(0, written), again, out _, out int encoded);
+            if (!again[..encoded].SequenceEqual(text))
+            {
+                throw NotBase64(name);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        return written == bytes.Length ? bytes : throw NotBase64(name);
+    }
+
+    private static FormatException NotBase64(string name) => new($"\"{name}\" is not standard padded base64.");
 }
