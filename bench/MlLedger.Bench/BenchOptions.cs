@@ -7,9 +7,10 @@ internal sealed record BenchOptions
 {
     public const string PolicyMode = "policy";
     public const string HttpMode = "http";
+    public const string VerifyMode = "verify";
 
     public const string Usage = """
-        usage: MlLedger.Bench [policy] [http] [options]     (no mode: both, policy first)
+        usage: MlLedger.Bench [policy] [http] [verify] [options]     (no mode: policy and http, policy first)
 
         policy mode: PolicyEngine.Evaluate on realistic production facts, in process
           --iterations N        timed calls per case (default 200000)
@@ -22,11 +23,15 @@ internal sealed record BenchOptions
           --concurrency N       parallel seeding clients (default max(8, 4 x CPUs))
           --show-sql            print the SQL statements one allowed check runs, with their durations
 
+        verify mode: writes an audit bundle, measures the raw ECDSA P-256 verify rate, verifies the bundle in a child process
+          --bundle-entries N    entries in the bundle (default 1000000)
+
           --policies DIR        policy set (default: the shipped policies/, copied next to the binary)
         """;
 
     public IReadOnlyList<string> Modes { get; init; } = [PolicyMode, HttpMode];
     public int Iterations { get; init; } = 200_000;
+    public int BundleEntries { get; init; } = 1_000_000;
     public int Entries { get; init; } = 100_000;
     public int Checks { get; init; } = 2_000;
     public int Warmup { get; init; } = 200;
@@ -45,7 +50,7 @@ internal sealed record BenchOptions
             var arg = args[i];
             switch (arg)
             {
-                case PolicyMode or HttpMode:
+                case PolicyMode or HttpMode or VerifyMode:
                     if (!modes.Contains(arg))
                     {
                         modes.Add(arg);
@@ -54,6 +59,9 @@ internal sealed record BenchOptions
                     break;
                 case "all":
                     modes.AddRange(new[] { PolicyMode, HttpMode }.Except(modes));
+                    break;
+                case "--bundle-entries":
+                    options = options with { BundleEntries = Positive(args, ref i) };
                     break;
                 case "--iterations":
                     options = options with { Iterations = Positive(args, ref i) };

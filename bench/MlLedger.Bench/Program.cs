@@ -3,6 +3,11 @@ using System.Runtime.InteropServices;
 using MlLedger.Bench;
 
 // Prints figures; never asserts timing. Exit code 2 for bad usage, 1 when a run could not complete.
+if (args is [VerifyBench.ChildMode, _, _])
+{
+    return await VerifyBench.RunChildAsync(args[1..]);
+}
+
 BenchOptions options;
 try
 {
@@ -51,6 +56,10 @@ try
         if (mode == BenchOptions.PolicyMode)
         {
             PolicyBench.Run(options);
+        }
+        else if (mode == BenchOptions.VerifyMode)
+        {
+            await VerifyBench.RunAsync(options, cancel.Token);
         }
         else
         {

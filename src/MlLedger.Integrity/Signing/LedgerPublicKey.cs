@@ -77,8 +77,26 @@ public sealed class LedgerPublicKey
             return false;
         }
 
-        using var key = ECDsa.Create();
+        using var key = CreateEcdsa();
+        return VerifyDer(key, data, derSignature);
+    }
+
+    /// <summary>A new ECDSA object holding this public key, for callers that verify many signatures with one key.</summary>
+    internal ECDsa CreateEcdsa()
+    {
+        var key = ECDsa.Create();
         key.ImportSubjectPublicKeyInfo(_spkiDer, out _);
+        return key;
+    }
+
+    /// <summary>As <see cref="VerifyDer(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> with a key made by <see cref="CreateEcdsa"/>.</summary>
+    internal static bool VerifyDer(ECDsa key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> derSignature)
+    {
+        if (derSignature.IsEmpty)
+        {
+            return false;
+        }
+
         try
         {
             return key.VerifyData(data, derSignature, P256.Hash, P256.SignatureFormat);

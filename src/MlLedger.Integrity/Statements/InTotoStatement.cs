@@ -122,7 +122,8 @@ public static class InTotoStatement
             throw new StatementFormatException("Statement has no \"predicate\" object.");
         }
 
-        return new Statement(subjects, predicateType, (JsonObject)predicate.DeepClone());
+        root.Remove("predicate"); // detached from the parsed document without a copy
+        return new Statement(subjects, predicateType, predicate);
     }
 
     private static JsonObject ParseObject(ReadOnlySpan<byte> payload)

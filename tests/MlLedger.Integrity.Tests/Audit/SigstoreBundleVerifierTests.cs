@@ -1,0 +1,52 @@
+using System.Text;
+using MlLedger.Integrity.Bundles;
+using MlLedger.Integrity.Signing;
+
+namespace MlLedger.Integrity.Tests.Audit;
+
+/// <summary>The bundle vector of the generated log (entry key and log key) verifies; changes to it do not.</summary>
+public sealed class SigstoreBundleVerifierTests
+{
+    private static readonly TrustedKeys Trusted = new([
+        new KeyRingEntry(LedgerPublicKey.FromPem(VectorFiles.Text("signer_public.pem")), KeyStatus.Active, DateTimeOffset.UnixEpoch, null),
+        new KeyRingEntry(LedgerPublicKey.FromPem(VectorFiles.Text("log_public.pem")), KeyStatus.Active, DateTimeOffset.UnixEpoch, null)]);
+
+    private static string Bundle => VectorFiles.Text("bundle.dsse.v0.3.json");
+
+    [Fact]
+    public void Bundle_vector_verifies()
+    {
+        var result = SigstoreBundleVerifier.Verify(Encoding.UTF8.GetBytes(Bundle), Trusted);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Failures.Select(f => f.Message)));
+        Assert.Equal((5L, 6L), (result.LogIndex, result.TreeSize));
+    }
+
+    [Theory]
+    [InlineData("\"treeSize\": \"6\"", "\"treeSize\": \"7\"", "checkpoint-size")]
+    [InlineData("\"mediaType\": \"application/vnd.dev.sigstore.bundle.v0.3+json\"", "\"mediaType\": \"x\"", "")]
+    [InlineData("nT1kuVU7", "nT1kuVU8", SigstoreBundleVerifier.InclusionFailed)]
+    public void Changed_bundle_is_refused(string from, string to, string code)
+    {
+        string changed = Bundle.Replace(from, to, StringComparison.Ordinal);
+
+        if (code.Length == 0)
+        {
+            Assert.Throws<FormatException>(() => SigstoreBundleVerifier.Verify(Encoding.UTF8.GetBytes(changed), Trusted));
+            return;
+        }
+
+        var result = SigstoreBundleVerifier.Verify(Encoding.UTF8.GetBytes(changed), Trusted);
+        Assert.Contains(code, result.Failures.Select(f => f.Code));
+    }
+
+    [Fact]
+    public void Bundle_under_other_trusted_keys_is_refused()
+    {
+        using var other = LedgerSigningKey.Generate();
+
+        var result = SigstoreBundleVerifier.Verify(Encoding.UTF8.GetBytes(Bundle), TrustedKeys.From(new KeyRing(other, DateTimeOffset.UnixEpoch, [])));
+
+        Assert.Equal(["unknown-key", "checkpoint-unverified"], result.Failures.Select(f => f.Code));
+    }
+}
