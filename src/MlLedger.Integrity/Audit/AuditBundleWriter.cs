@@ -38,38 +38,37 @@ public sealed class AuditBundleWriter : IDisposable
     }
 
     /// <summary>Entry lines written so far.</summary>
-    public long EntriesWritten => _next - _header.From;
+    public long EntriesWritten { get; private set; }
 
-    /// <exception cref="ArgumentException">The entry is not the next leaf index, or lies at or beyond the tree size.</exception>
+    /// <summary>
+    /// Writes the next entry line. Log indexes must increase but may skip: an exporter writes what its storage holds,
+    /// and a leaf whose entry is missing there is left out for the verifier to name, never papered over.
+    /// </summary>
+    /// <exception cref="ArgumentException">The index is not above the previous one, or lies at or beyond the tree size.</exception>
     /// <exception cref="InvalidOperationException">The bundle was already completed.</exception>
     public async ValueTask WriteEntryAsync(AuditEntry entry, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ObjectDisposedException.ThrowIf(_completed, this);
-        if (entry.LogIndex != _next || entry.LogIndex >= _header.TreeSize)
+        if (entry.LogIndex < _next || entry.LogIndex >= _header.TreeSize)
         {
             throw new ArgumentException(
-                $"Entry log index {entry.LogIndex} is not the next one ({_next}) below the tree size {_header.TreeSize}.", nameof(entry));
+                $"Entry log index {entry.LogIndex} is not in [{_next}, tree size {_header.TreeSize}).", nameof(entry));
         }
 
         WriteEntry(entry);
-        _next++;
+        _next = entry.LogIndex + 1;
+        EntriesWritten++;
         if (_buffer.WrittenCount >= FlushThreshold)
         {
             await FlushAsync(ct).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Writes the end line and flushes everything to the stream.</summary>
-    /// <exception cref="InvalidOperationException">Fewer entries were written than the header's range holds.</exception>
+    /// <summary>Writes the end line (with the number of entry lines written) and flushes everything to the stream.</summary>
     public async ValueTask CompleteAsync(CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
-        if (_next != _header.TreeSize)
-        {
-            throw new InvalidOperationException(
-                $"The bundle covers leaves [{_header.From}, {_header.TreeSize}) but only {EntriesWritten} entries were written.");
-        }
 
         _json.WriteStartObject();
         _json.WriteBoolean("end", true);

@@ -99,14 +99,22 @@ public sealed class AuditBundleFormatTests : IDisposable
     }
 
     [Fact]
-    public async Task Writer_refuses_entries_out_of_order_and_an_early_end()
+    public async Task Writer_refuses_entries_out_of_order_but_writes_a_gap_as_it_is()
     {
         var log = new AuditLog(_key, 3);
-        using var writer = new AuditBundleWriter(new MemoryStream(), log.Header());
+        var output = new MemoryStream();
+        using var writer = new AuditBundleWriter(output, log.Header());
 
+        await writer.WriteEntryAsync(log.Entries[1]);
+        await Assert.ThrowsAsync<ArgumentException>(() => writer.WriteEntryAsync(log.Entries[0]).AsTask());
         await Assert.ThrowsAsync<ArgumentException>(() => writer.WriteEntryAsync(log.Entries[1]).AsTask());
-        await writer.WriteEntryAsync(log.Entries[0]);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.CompleteAsync().AsTask());
+        await writer.CompleteAsync();
+
+        // entry 0 is missing from what was written: the verifier names the gap at entry 1
+        output.Position = 0;
+        var result = await new AuditBundleVerifier(log.Trusted).VerifyAsync(output, null, null, CancellationToken.None);
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Failures, f => f.Code == AuditFailureCodes.LogIndex && f.LogIndex == 1);
     }
 
     [Fact]
