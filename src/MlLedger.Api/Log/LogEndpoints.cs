@@ -31,6 +31,8 @@ internal static class LogEndpoints
             .WithSummary("Consistency proof that the tree of `to` leaves extends the tree of `from` leaves.");
         log.MapGet("/trusted-root", TrustedRootDocument)
             .WithSummary("A Sigstore TrustedRoot for this log: every ledger key with its validity window.");
+        app.MapGet("/v1/export", Exporting.Export).RequireAuthorization(LedgerPolicies.Audit)
+            .WithSummary("An audit bundle (JSON Lines) of the leaves [from, to) under the checkpoint of size `to`, with the consistency proof from the checkpoint of size `since`.");
         app.MapGet("/v1/verification/log", SelfCheck).RequireAuthorization(LedgerPolicies.Audit)
             .WithSummary("The ledger checks itself: every entry against the log and every checkpoint, and every stream's signatures, links and data.");
         app.MapGet("/v1/entries/{seq:long}/bundle", Bundle).RequireAuthorization(LedgerPolicies.Read)
