@@ -42,5 +42,7 @@ internal static class MartenSetup
         options.Storage.ExtendedSchemaObjects.AddRange(LogSchema.Tables(schema));
         options.Schema.For<LogState>().Identity(s => s.Id);
         options.Projections.Add(new LogSequencer(trusted, schema), ProjectionLifecycle.Async);
+        // wake the sequencer on every append (LISTEN/NOTIFY) instead of waiting for the next poll; polling stays as the fallback
+        options.Events.UseListenNotifyForEventAppends = true;
     }
 }
