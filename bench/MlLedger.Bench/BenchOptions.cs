@@ -8,9 +8,10 @@ internal sealed record BenchOptions
     public const string PolicyMode = "policy";
     public const string HttpMode = "http";
     public const string VerifyMode = "verify";
+    public const string LogMode = "log";
 
     public const string Usage = """
-        usage: MlLedger.Bench [policy] [http] [verify] [options]     (no mode: policy and http, policy first)
+        usage: MlLedger.Bench [policy] [http] [verify] [log] [options]     (no mode: policy and http, policy first)
 
         policy mode: PolicyEngine.Evaluate on realistic production facts, in process
           --iterations N        timed calls per case (default 200000)
@@ -26,12 +27,19 @@ internal sealed record BenchOptions
         verify mode: writes an audit bundle, measures the raw ECDSA P-256 verify rate, verifies the bundle in a child process
           --bundle-entries N    entries in the bundle (default 1000000)
 
+        log mode: embedded PostgreSQL + the real ledger host; sequencer lag under sustained writes, then proofs at scale
+          --log-seconds N       seconds of sustained dataset registrations by --concurrency clients (default 30)
+          --leaves N            grow the log to N leaves (synthetic leaf hashes after the real ones; default 1000000),
+                                then --checks inclusion and consistency proofs after --warmup
+
           --policies DIR        policy set (default: the shipped policies/, copied next to the binary)
         """;
 
     public IReadOnlyList<string> Modes { get; init; } = [PolicyMode, HttpMode];
     public int Iterations { get; init; } = 200_000;
     public int BundleEntries { get; init; } = 1_000_000;
+    public int LogSeconds { get; init; } = 30;
+    public int Leaves { get; init; } = 1_000_000;
     public int Entries { get; init; } = 100_000;
     public int Checks { get; init; } = 2_000;
     public int Warmup { get; init; } = 200;
@@ -50,7 +58,7 @@ internal sealed record BenchOptions
             var arg = args[i];
             switch (arg)
             {
-                case PolicyMode or HttpMode or VerifyMode:
+                case PolicyMode or HttpMode or VerifyMode or LogMode:
                     if (!modes.Contains(arg))
                     {
                         modes.Add(arg);
@@ -59,6 +67,12 @@ internal sealed record BenchOptions
                     break;
                 case "all":
                     modes.AddRange(new[] { PolicyMode, HttpMode }.Except(modes));
+                    break;
+                case "--log-seconds":
+                    options = options with { LogSeconds = Positive(args, ref i) };
+                    break;
+                case "--leaves":
+                    options = options with { Leaves = Positive(args, ref i) };
                     break;
                 case "--bundle-entries":
                     options = options with { BundleEntries = Positive(args, ref i) };

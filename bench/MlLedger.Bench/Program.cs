@@ -57,6 +57,10 @@ try
         {
             PolicyBench.Run(options);
         }
+        else if (mode == BenchOptions.LogMode)
+        {
+            await LogBench.RunAsync(options, cancel.Token);
+        }
         else if (mode == BenchOptions.VerifyMode)
         {
             await VerifyBench.RunAsync(options, cancel.Token);
