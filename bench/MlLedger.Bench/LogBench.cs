@@ -95,6 +95,7 @@ internal static class LogBench
         }, ct)).ToList();
         await Task.WhenAll(writers);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var stoppedAt = Stopwatch.GetTimestamp();
         await stop.CancelAsync();
         await monitor.WaitAsync(TimeSpan.FromMinutes(5), ct);
 
@@ -106,12 +107,20 @@ internal static class LogBench
         var checkpointLags = ordered.Select(w => Math.Max(0, FirstCovering(covered, leafIndexes[w.Seq]) - w.AckedAt)).ToArray();
         var quarter = Math.Max(1, lags.Length / 4);
 
+        // once the writers stop, the sequencer has the machine to itself: how fast does it drain what is left?
+        var lastAcked = ordered.Max(w => w.Seq);
+        var behind = marks.Where(m => m.Item2 <= stoppedAt).Select(m => m.Item1).DefaultIfEmpty(0).Max();
+        var drained = FirstAtOrAfter(marks, lastAcked);
+        var backlog = ordered.Count(w => w.Seq > behind);
+
         Console.WriteLine($"sustained writes: {Num(ordered.Length)} dataset registrations in {F(elapsed.TotalSeconds, "0.0")} s " +
                           $"({F(ordered.Length / elapsed.TotalSeconds, "0")} entries/s, {options.Concurrency} clients)");
         Console.WriteLine($"  acknowledged -> leaf (sequencer lag):     {MillisecondsLine(new Distribution(lags))}");
         Console.WriteLine($"  acknowledged -> under a signed checkpoint: {MillisecondsLine(new Distribution(checkpointLags))}");
         Console.WriteLine($"  sequencer lag p99, first quarter of the run {F(Milliseconds(new Distribution(lags.Take(quarter)).Percentile(99)))} ms, " +
                           $"last quarter {F(Milliseconds(new Distribution(lags.Skip(lags.Length - quarter)).Percentile(99)))} ms");
+        Console.WriteLine($"  backlog when the writers stopped: {Num(backlog)} entries, drained in {F(Math.Max(0, Milliseconds(drained - stoppedAt)), "0")} ms" +
+                          (backlog >= 1000 && drained > stoppedAt ? $" ({F(backlog / Math.Max(1e-9, (drained - stoppedAt) / (double)Stopwatch.Frequency), "0")} entries/s)" : ""));
         if (martenErrors.Other > 0)
         {
             Console.WriteLine($"  Marten errors logged: {martenErrors.Other}");

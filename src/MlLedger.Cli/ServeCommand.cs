@@ -4,6 +4,7 @@ using MlLedger.Api;
 using MlLedger.Api.Auth;
 using MlLedger.Api.Hosting;
 using MlLedger.Api.Keys;
+using MlLedger.Api.Log;
 using MlLedger.Policies;
 using MlLedger.Policies.Documents;
 
@@ -42,11 +43,22 @@ internal static class ServeCommand
             Description = "Directory of the policy documents evaluated before every promotion and deployment (env MLLEDGER_POLICIES)",
             DefaultValueFactory = _ => EnvValue("MLLEDGER_POLICIES") ?? "policies",
         };
+        var logName = new Option<string>("--log-name")
+        {
+            Description = "The transparency log's name: the origin line of its checkpoints and their signer name, e.g. ledger.example.com/log (env MLLEDGER_LOG_NAME)",
+            DefaultValueFactory = _ => EnvValue("MLLEDGER_LOG_NAME") ?? LogSettings.DefaultOrigin,
+        };
+        var checkpointInterval = new Option<int>("--checkpoint-interval-ms")
+        {
+            Description = "Sign a new checkpoint at most this often, when the log has grown (env MLLEDGER_CHECKPOINT_INTERVAL_MS; default 1000)",
+            DefaultValueFactory = _ => int.TryParse(EnvValue("MLLEDGER_CHECKPOINT_INTERVAL_MS"), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var ms) ? ms : 1000,
+        };
         var dataDir = CommonOptions.DataDirectory();
 
         var command = new Command("serve", "Run the ledger")
         {
-            db, urls, dev, authority, issuer, audience, publicKey, jwks, policies, dataDir,
+            db, urls, dev, authority, issuer, audience, publicKey, jwks, policies, logName, checkpointInterval, dataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -83,12 +95,28 @@ internal static class ServeCommand
             }
 
             Console.WriteLine($"Policy set {set.Digest} from {policyDirectory}: {string.Join(", ", set.Policies.Select(p => $"{p.Id} v{p.Version}"))}");
-            return await Serve(directory, parse.GetValue(db), parse.GetValue(urls)!, parse.GetValue(dev), jwt, set, ct);
+            var log = new LogSettings
+            {
+                Origin = parse.GetValue(logName)!,
+                CheckpointInterval = TimeSpan.FromMilliseconds(parse.GetValue(checkpointInterval)),
+            };
+            try
+            {
+                log.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"mlledger serve: {e.Message}");
+                return ExitCodes.UsageOrConnection;
+            }
+
+            return await Serve(directory, parse.GetValue(db), parse.GetValue(urls)!, parse.GetValue(dev), jwt, set, log, ct);
         });
         return command;
     }
 
-    private static async Task<int> Serve(string dataDirectory, string? connectionString, string urls, bool devMode, JwtSettings jwt, PolicySet policies, CancellationToken ct)
+    private static async Task<int> Serve(string dataDirectory, string? connectionString, string urls, bool devMode, JwtSettings jwt, PolicySet policies,
+        LogSettings log, CancellationToken ct)
     {
         EmbeddedPostgres? embedded = null;
         try
@@ -109,6 +137,7 @@ internal static class ServeCommand
                 DevMode = devMode,
                 Jwt = jwt,
                 Policies = policies,
+                Log = log,
             };
             var app = LedgerHost.Build(options);
             await app.StartAsync(ct);
