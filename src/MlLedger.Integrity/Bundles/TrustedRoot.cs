@@ -225,7 +225,17 @@ public static class TrustedRoot
         return value.GetString()!;
     }
 
-    /// <summary>RFC 3339 UTC with second precision, as protobuf JSON timestamps are written.</summary>
-    private static string Timestamp(DateTimeOffset instant) =>
-        instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// RFC 3339 UTC as protobuf JSON writes timestamps: whole seconds, or nine fractional digits. Validity windows keep
+    /// their full precision: a window cut to the second would end before entries its key really signed.
+    /// </summary>
+    private static string Timestamp(DateTimeOffset instant)
+    {
+        var utc = instant.ToUniversalTime();
+        var seconds = utc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        var fraction = utc.Ticks % TimeSpan.TicksPerSecond;
+        return fraction == 0
+            ? seconds + "Z"
+            : seconds + "." + (fraction * 100).ToString("D9", CultureInfo.InvariantCulture) + "Z";
+    }
 }

@@ -32,6 +32,21 @@ public sealed class TrustedRootReadTests : IDisposable
     }
 
     [Fact]
+    public void A_window_ending_mid_second_keeps_its_full_precision()
+    {
+        // a rotation at 12:00:00.7512345: entries the old key signed at 12:00:00.5 must stay inside its window
+        var switchAt = RotatedAt.AddTicks(7_512_345);
+        var ring = new KeyRing(_new, switchAt, [new KeyRingEntry(_old.PublicKey, KeyStatus.Retired, StreamBuilder.T0, switchAt)]);
+
+        var written = System.Text.Encoding.UTF8.GetString(TrustedRoot.Write("https://ledger.example", ring.Keys));
+        var trusted = TrustedRoot.Read(written);
+
+        Assert.Contains(".751234500Z", written, StringComparison.Ordinal);
+        Assert.Equal(switchAt, trusted.Find(_old.KeyId)!.ValidUntil);
+        Assert.True(trusted.Find(_old.KeyId)!.IsValidAt(switchAt.AddMilliseconds(-1)));
+    }
+
+    [Fact]
     public void Non_p256_key_is_refused()
     {
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
