@@ -44,16 +44,17 @@ public static class LedgerHost
 
         var services = builder.Services;
         options.Log.Validate();
-        var keyRing = LedgerKeyStore.LoadOrCreate(options.KeysDirectory, options.Clock);
-        var trusted = TrustedKeys.From(keyRing);
-        services.AddSingleton(keyRing);
-        services.AddSingleton(trusted);
-        services.AddSingleton(new EntrySealer(keyRing));
+        var keys = new LedgerKeys(LedgerKeyStore.LoadOrCreate(options.KeysDirectory, options.Clock));
+        services.AddSingleton(keys);
+        services.AddSingleton(new KeyDirectory(options.KeysDirectory));
+        // the keys as they are at the moment of asking: a rotation replaces them while the ledger runs
+        services.AddTransient(_ => keys.Current.Ring);
+        services.AddTransient(_ => keys.Current.Trusted);
         services.AddSingleton(options.Clock);
         services.AddSingleton(new PolicyGate(options.Policies));
         services.AddSingleton<LedgerWriter>();
 
-        services.AddMarten(marten => MartenSetup.Configure(marten, options.ConnectionString, options.Schema, trusted))
+        services.AddMarten(marten => MartenSetup.Configure(marten, options.ConnectionString, options.Schema, keys))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(options.Sequencer);

@@ -10,6 +10,7 @@ internal static class CliApp
         ServeCommand.Create(),
         TokenCommand.Create(),
         VerifyStreamCommand.Create(),
+        KeysCommand.Create(),
         VerifyCommand.Create(),
         CheckCommand.Create(),
         PolicyCommand.Create(),

@@ -15,6 +15,9 @@ public static class StreamKeys
     public const string PolicySets = "policy-sets";
 
     public static string PolicyCheck(string checkId) => $"policy-checks/{checkId}";
+
+    /// <summary>One stream holds every rotation of the ledger's signing key, in order.</summary>
+    public const string LedgerKeys = "ledger-keys";
 }
 
 /// <summary>A dataset's id is "name@version".</summary>

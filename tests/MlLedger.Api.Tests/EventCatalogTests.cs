@@ -12,7 +12,7 @@ public sealed class EventCatalogTests
     [
         "ApprovalGranted", "ApprovalRejected", "DatasetCheckRecorded", "DatasetRegistered", "DatasetWithdrawn",
         "DeploymentBlocked", "DeploymentRecorded", "DeploymentRetired", "DeploymentRolledBack", "EvaluationRecorded",
-        "ModelVersionRegistered", "ModelVersionRetired", "ModelVersionStageChanged", "PolicyCheckPerformed",
+        "LedgerKeyRotated", "ModelVersionRegistered", "ModelVersionRetired", "ModelVersionStageChanged", "PolicyCheckPerformed",
         "PolicyEvaluated", "PolicySetPublished", "PromotionApproved", "PromotionRejected", "PromotionRequested",
         "PromotionWithdrawn",
     ];
@@ -32,7 +32,8 @@ public sealed class EventCatalogTests
                 || t.Name.EndsWith("Requested", StringComparison.Ordinal) || t.Name.EndsWith("Changed", StringComparison.Ordinal)
                 || t.Name.EndsWith("Retired", StringComparison.Ordinal) || t.Name.EndsWith("Blocked", StringComparison.Ordinal)
                 || t.Name.EndsWith("RolledBack", StringComparison.Ordinal) || t.Name.EndsWith("Evaluated", StringComparison.Ordinal)
-                || t.Name.EndsWith("Published", StringComparison.Ordinal) || t.Name.EndsWith("Performed", StringComparison.Ordinal))
+                || t.Name.EndsWith("Published", StringComparison.Ordinal) || t.Name.EndsWith("Performed", StringComparison.Ordinal)
+                || t.Name.EndsWith("Rotated", StringComparison.Ordinal))
             .Where(t => !t.IsAbstract && !t.IsEnum)
             .ToHashSet();
         Assert.Equal(domainEvents.OrderBy(t => t.Name), EventCatalog.Types.Values.OrderBy(t => t.Name));

@@ -35,6 +35,9 @@ public static class LedgerPolicies
     /// <summary>Verify streams against the key ring.</summary>
     public const string Audit = "audit";
 
+    /// <summary>Operate the ledger: rotate its signing key.</summary>
+    public const string Administer = "administer";
+
     public static void Add(AuthorizationOptions options)
     {
         options.AddPolicy(PipelineWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.Pipeline));
@@ -44,6 +47,7 @@ public static class LedgerPolicies
         options.AddPolicy(PolicyCheck, p => p.RequireAuthenticatedUser().RequireRole(Roles.Pipeline));
         options.AddPolicy(Read, p => p.RequireAuthenticatedUser().RequireRole(Roles.Pipeline, Roles.Approver, Roles.Auditor, Roles.Admin));
         options.AddPolicy(Audit, p => p.RequireAuthenticatedUser().RequireRole(Roles.Auditor, Roles.Admin));
+        options.AddPolicy(Administer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
     }
 }

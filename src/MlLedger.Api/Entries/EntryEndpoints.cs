@@ -24,6 +24,8 @@ internal static class EntryEndpoints
             .WithSummary("One ledger entry: its DSSE envelope exactly as signed, the key id and the entry hash.");
         app.MapGet("/v1/keys", GetKeys).RequireAuthorization(LedgerPolicies.Read)
             .WithSummary("The ledger's public keys (PEM), active and retired, with validity windows.");
+        app.MapPost("/v1/keys/rotation", Keys.Rotating.Handle).RequireAuthorization(LedgerPolicies.Administer)
+            .WithSummary("Replace the ledger's signing key with a fresh one; recorded as LedgerKeyRotated, signed by the key it retires.");
         app.MapGet("/v1/verification/streams", VerifyStreams).RequireAuthorization(LedgerPolicies.Audit)
             .WithSummary("Verify one stream (?stream=) or every stream against the key ring: signatures, chain links and stored data.");
     }

@@ -56,6 +56,31 @@ public static class LedgerKeyStore
         return new KeyRing(active, activeRecord.ValidFrom, retired);
     }
 
+    /// <summary>
+    /// Stages a rotation beside the current files (<c>.next</c>): the new private key (0600) and the ring in which the
+    /// active key is retired at <paramref name="switchAt"/> and <paramref name="next"/> is active from then on. Until
+    /// <see cref="PendingRotation.Commit"/>, the current files stay in force.
+    /// </summary>
+    public static PendingRotation Prepare(string keysDirectory, KeyRing current, LedgerSigningKey next, DateTimeOffset switchAt)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(next);
+        var retired = current.Keys
+            .Select(k => k.Status == KeyStatus.Active ? k with { Status = KeyStatus.Retired, ValidUntil = switchAt } : k)
+            .ToList();
+        var ring = new KeyRing(next, switchAt, retired);
+        var privatePath = Path.Combine(keysDirectory, PrivateKeyFile);
+        var ringPath = Path.Combine(keysDirectory, KeyRingFile);
+        var pending = new PendingRotation(ring, privatePath, ringPath);
+        pending.Abandon(); // leftovers of a rotation that did not complete
+        KeyFiles.WritePrivate(pending.NextPrivateKey, next.ExportPkcs8Pem());
+        var model = new KeyRingFileModel(ring.Keys
+            .Select(k => new KeyRecord(k.Key.KeyId, k.Key.Pem, k.Status, k.ValidFrom, k.ValidUntil))
+            .ToList());
+        File.WriteAllText(pending.NextKeyRing, JsonSerializer.Serialize(model, FileJson));
+        return pending;
+    }
+
     private static readonly JsonSerializerOptions FileJson = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -65,4 +90,32 @@ public static class LedgerKeyStore
     private sealed record KeyRingFileModel(IReadOnlyList<KeyRecord> Keys);
 
     private sealed record KeyRecord(string KeyId, string PublicKeyPem, KeyStatus Status, DateTimeOffset ValidFrom, DateTimeOffset? ValidUntil);
+}
+
+/// <summary>A key rotation written beside the key files, waiting for the ledger to record it.</summary>
+public sealed class PendingRotation(KeyRing ring, string privateKeyPath, string keyRingPath)
+{
+    /// <summary>The key ring once the rotation is committed.</summary>
+    public KeyRing Ring { get; } = ring;
+
+    public string NextPrivateKey { get; } = privateKeyPath + ".next";
+
+    public string NextKeyRing { get; } = keyRingPath + ".next";
+
+    /// <summary>
+    /// Puts the staged files in place (each a rename). The retired private key is overwritten: it must never sign
+    /// again, and its public key stays in the ring for verification.
+    /// </summary>
+    public void Commit()
+    {
+        File.Move(NextPrivateKey, privateKeyPath, overwrite: true);
+        File.Move(NextKeyRing, keyRingPath, overwrite: true);
+    }
+
+    /// <summary>Removes the staged files; the current keys stay as they are.</summary>
+    public void Abandon()
+    {
+        File.Delete(NextPrivateKey);
+        File.Delete(NextKeyRing);
+    }
 }

@@ -1,5 +1,6 @@
 using MlLedger.Domain.Datasets;
 using MlLedger.Domain.Deployments;
+using MlLedger.Domain.Keys;
 using MlLedger.Domain.Models;
 using MlLedger.Domain.Policies;
 using MlLedger.Domain.Promotions;
@@ -34,6 +35,7 @@ public static class EventCatalog
         ["DeploymentRetired"] = typeof(DeploymentRetired),
         ["PolicySetPublished"] = typeof(PolicySetPublished),
         ["PolicyCheckPerformed"] = typeof(PolicyCheckPerformed),
+        ["LedgerKeyRotated"] = typeof(LedgerKeyRotated),
     };
 
     private static readonly Dictionary<Type, string> Names = Types.ToDictionary(p => p.Value, p => p.Key);

@@ -5,9 +5,8 @@ using JasperFx;
 using Marten;
 using Marten.Exceptions;
 using MlLedger.Api.Http;
+using MlLedger.Api.Keys;
 using MlLedger.Domain;
-using MlLedger.Integrity.Entries;
-using MlLedger.Integrity.Signing;
 
 namespace MlLedger.Api.Ledger;
 
@@ -45,7 +44,7 @@ internal abstract record WriteOutcome(string ResourceId, string PrimaryStream, i
 /// retry on a lost race when the client sent none, since the handler decides again on fresh state), and the
 /// answer with receipts and ETag. The handler fetches, decides and appends; this commits once.
 /// </summary>
-internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, TrustedKeys trusted, TimeProvider clock)
+internal sealed class LedgerWriter(IDocumentStore store, LedgerKeys keys, TimeProvider clock)
 {
     private const int Attempts = 8;
 
@@ -80,7 +79,10 @@ internal sealed class LedgerWriter(IDocumentStore store, EntrySealer sealer, Tru
             // (see PolicyFactGatherer), so nothing it relied on can change before it commits
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
-            var context = new WriteContext(session, sealer, trusted, actor, clock.GetUtcNow(), expectedVersion, ct);
+            // the lease is taken before the time is read and held until the commit: the entry is sealed by the key
+            // that was active at its time, even when a key rotation is waiting
+            using var lease = await keys.EnterWriteAsync(ct);
+            var context = new WriteContext(session, lease.Keys.Sealer, lease.Keys.Trusted, actor, clock.GetUtcNow(), expectedVersion, ct);
             try
             {
                 var outcome = await handler(context);

@@ -1,6 +1,6 @@
+using MlLedger.Api.Keys;
 using MlLedger.Integrity.Checkpoints;
 using MlLedger.Integrity.Merkle;
-using MlLedger.Integrity.Signing;
 
 namespace MlLedger.Api.Log;
 
@@ -11,7 +11,7 @@ namespace MlLedger.Api.Log;
 /// rewritten in the database is never signed over, and the refusal is logged as an error.
 /// </summary>
 internal sealed partial class CheckpointIssuer(
-    LogStore log, LogProofs proofs, KeyRing keys, TrustedKeys trusted, LogSettings settings, TimeProvider clock, ILogger<CheckpointIssuer> logger)
+    LogStore log, LogProofs proofs, LedgerKeys keys, LogSettings settings, TimeProvider clock, ILogger<CheckpointIssuer> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,8 +50,9 @@ internal sealed partial class CheckpointIssuer(
             await RequireExtends(latest, state.Size, root, ct);
         }
 
-        var note = CheckpointNotes.Sign(new Checkpoint(settings.Origin, state.Size, root, []), keys.Active);
-        var issued = new StoredCheckpoint(state.Size, root, note, keys.Active.KeyId, clock.GetUtcNow());
+        var signer = keys.Current.Ring.Active;
+        var note = CheckpointNotes.Sign(new Checkpoint(settings.Origin, state.Size, root, []), signer);
+        var issued = new StoredCheckpoint(state.Size, root, note, signer.KeyId, clock.GetUtcNow());
         return await log.InsertCheckpoint(issued, ct) ? issued : null;
     }
 
@@ -60,7 +61,7 @@ internal sealed partial class CheckpointIssuer(
         Checkpoint signed;
         try
         {
-            signed = CheckpointNotes.Verify(latest.Note, settings.Origin, trusted.All.Select(k => k.Key));
+            signed = CheckpointNotes.Verify(latest.Note, settings.Origin, keys.Current.Trusted.All.Select(k => k.Key));
         }
         catch (Exception e) when (e is NoteVerificationException or FormatException)
         {

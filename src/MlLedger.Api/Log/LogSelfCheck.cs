@@ -1,3 +1,4 @@
+using MlLedger.Api.Keys;
 using MlLedger.Api.Ledger;
 using MlLedger.Api.Storage;
 using MlLedger.Integrity.Checkpoints;
@@ -20,13 +21,14 @@ public sealed record LogCheckReport(
 /// envelope verifies under a ledger key and whose leaf hash is the stored one, leaves are in sequence order,
 /// and the tree rebuilt from the entries has, at every checkpoint ever issued, the root that checkpoint signed.
 /// </summary>
-internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, TrustedKeys trusted, LogSettings settings)
+internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, LedgerKeys keys, LogSettings settings)
 {
     public async Task<LogCheckReport> Run(CancellationToken ct)
     {
         var failures = new List<LogFailure>();
+        var trusted = keys.Current.Trusted;
         var state = await log.State(ct);
-        var checkpoints = await SignedCheckpoints(failures, ct);
+        var checkpoints = await SignedCheckpoints(trusted, failures, ct);
         var next = 0;
         while (next < checkpoints.Count && checkpoints[next].Size == 0)
         {
@@ -54,7 +56,7 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Truste
                 // an entry with no leaf: still on its way, unless the sequencer has already passed it
                 if (seq > state.LastSequence)
                 {
-                    if (Leaf(reader.IsDBNull(6) ? null : reader.GetString(6), out var why) is null)
+                    if (Leaf(trusted, reader.IsDBNull(6) ? null : reader.GetString(6), out var why) is null)
                     {
                         // the sequencer stops on such an entry rather than log it
                         failures.Add(new LogFailure("bad-entry", $"Entry {seq}, not yet logged: {why}.", Seq: seq, StreamId: stream));
@@ -92,7 +94,7 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Truste
             {
                 failures.Add(new LogFailure("entry-deleted", $"Leaf {index} is entry {leafSeq}, which is no longer stored.", index, leafSeq));
             }
-            else if (Leaf(reader.IsDBNull(6) ? null : reader.GetString(6), out var problem) is { } leaf)
+            else if (Leaf(trusted, reader.IsDBNull(6) ? null : reader.GetString(6), out var problem) is { } leaf)
             {
                 if (!MerkleHash.Leaf(leaf).AsSpan().SequenceEqual(storedHash))
                 {
@@ -123,7 +125,7 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Truste
             checkpoints.Count == 0 ? null : checkpoints[^1].Size, failures);
     }
 
-    private async Task<List<Checkpoint>> SignedCheckpoints(List<LogFailure> failures, CancellationToken ct)
+    private async Task<List<Checkpoint>> SignedCheckpoints(TrustedKeys trusted, List<LogFailure> failures, CancellationToken ct)
     {
         var verified = new List<Checkpoint>();
         foreach (var stored in await log.AllCheckpoints(ct))
@@ -160,7 +162,7 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Truste
     }
 
     /// <summary>The leaf bytes of a stored entry whose envelope verifies under a ledger key, or null with the reason.</summary>
-    private byte[]? Leaf(string? headersJson, out string why)
+    private static byte[]? Leaf(TrustedKeys trusted, string? headersJson, out string why)
     {
         why = "";
         DsseEnvelope? envelope;

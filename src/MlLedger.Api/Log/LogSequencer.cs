@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Projections;
+using MlLedger.Api.Keys;
 using MlLedger.Api.Ledger;
 using MlLedger.Api.Storage;
 using MlLedger.Integrity.Dsse;
@@ -21,13 +22,14 @@ namespace MlLedger.Api.Log;
 /// envelope, is never logged: the sequencer stops on it (the daemon reports the failure) rather than
 /// sign a checkpoint over something the ledger did not sign.
 /// </remarks>
-internal sealed class LogSequencer(TrustedKeys trusted, string schema) : IProjection
+internal sealed class LogSequencer(LedgerKeys keys, string schema) : IProjection
 {
     private readonly string _schema = LogSchema.Quote(schema);
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         var state = await operations.LoadAsync<LogState>(LogState.Key, cancellation) ?? new LogState();
+        var trusted = keys.Current.Trusted;
         var range = CompactRange.FromHashes(state.Size, state.Frontier);
 
         var leafIndexes = new List<long>();
@@ -46,7 +48,7 @@ internal sealed class LogSequencer(TrustedKeys trusted, string schema) : IProjec
 
             leafIndexes.Add(range.Size);
             sequences.Add(e.Sequence);
-            range.Append(MerkleHash.Leaf(LeafOf(e)), (node, hash) =>
+            range.Append(MerkleHash.Leaf(LeafOf(e, trusted)), (node, hash) =>
             {
                 levels.Add(node.Level);
                 nodeIndexes.Add(node.Index);
@@ -72,7 +74,7 @@ internal sealed class LogSequencer(TrustedKeys trusted, string schema) : IProjec
     }
 
     /// <summary>The leaf bytes of a stored entry, after checking that the ledger really signed it.</summary>
-    private byte[] LeafOf(IEvent e)
+    private static byte[] LeafOf(IEvent e, TrustedKeys trusted)
     {
         DsseEnvelope envelope;
         try

@@ -1,9 +1,8 @@
 using Marten;
+using MlLedger.Api.Keys;
 using MlLedger.Api.Ledger;
 using MlLedger.Domain;
 using MlLedger.Domain.Policies;
-using MlLedger.Integrity.Entries;
-using MlLedger.Integrity.Signing;
 using MlLedger.Integrity.Statements;
 
 namespace MlLedger.Api.Policies;
@@ -13,7 +12,7 @@ namespace MlLedger.Api.Policies;
 /// PolicySetPublished entry with every file verbatim. The ledger itself is the actor.
 /// </summary>
 internal sealed partial class PolicySetPublisher(
-    IDocumentStore store, EntrySealer sealer, TrustedKeys trusted, TimeProvider clock, PolicyGate gate, ILogger<PolicySetPublisher> log)
+    IDocumentStore store, LedgerKeys keys, TimeProvider clock, PolicyGate gate, ILogger<PolicySetPublisher> log)
     : IHostedService
 {
     public const string Publisher = "mlledger";
@@ -26,7 +25,8 @@ internal sealed partial class PolicySetPublisher(
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession();
-            var ledger = new WriteContext(session, sealer, trusted, new Actor(Publisher, []), clock.GetUtcNow(), null, cancellationToken);
+            using var lease = await keys.EnterWriteAsync(cancellationToken);
+            var ledger = new WriteContext(session, lease.Keys.Sealer, lease.Keys.Trusted, new Actor(Publisher, []), clock.GetUtcNow(), null, cancellationToken);
             var stream = await ledger.Fetch<PolicySetHistory>(StreamKeys.PolicySets);
             var history = await ledger.State(stream) ?? PolicySetHistory.Initial;
             if (history.Current == set.Digest)

@@ -4,14 +4,14 @@ using JasperFx.Events.Projections;
 using Marten;
 using MlLedger.Api.Ledger;
 using MlLedger.Api.Log;
-using MlLedger.Integrity.Signing;
+using MlLedger.Api.Keys;
 using Weasel.Core;
 
 namespace MlLedger.Api.Storage;
 
 internal static class MartenSetup
 {
-    public static void Configure(StoreOptions options, string connectionString, string schema, TrustedKeys trusted)
+    public static void Configure(StoreOptions options, string connectionString, string schema, LedgerKeys keys)
     {
         options.Connection(connectionString);
         options.DatabaseSchemaName = schema;
@@ -32,6 +32,7 @@ internal static class MartenSetup
         options.Projections.Add(new DeploymentProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new PolicyCheckProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new PolicySetHistoryProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new LedgerKeyHistoryProjection(), ProjectionLifecycle.Inline);
 
         // policy decisions look up a model version's promotions to a stage
         options.Schema.For<MlLedger.Domain.Promotions.Promotion>().Index(p => p.ModelVersionId);
@@ -41,7 +42,7 @@ internal static class MartenSetup
         // The transparency log: the daemon appends every entry, in sequence order, as the next Merkle leaf.
         options.Storage.ExtendedSchemaObjects.AddRange(LogSchema.Tables(schema));
         options.Schema.For<LogState>().Identity(s => s.Id);
-        options.Projections.Add(new LogSequencer(trusted, schema), ProjectionLifecycle.Async);
+        options.Projections.Add(new LogSequencer(keys, schema), ProjectionLifecycle.Async);
         // wake the sequencer on every append (LISTEN/NOTIFY) instead of waiting for the next poll; polling stays as the fallback
         options.Events.UseListenNotifyForEventAppends = true;
     }

@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten.Events.Aggregation;
 using MlLedger.Domain.Datasets;
 using MlLedger.Domain.Deployments;
+using MlLedger.Domain.Keys;
 using MlLedger.Domain.Models;
 using MlLedger.Domain.Policies;
 using MlLedger.Domain.Promotions;
@@ -85,4 +86,15 @@ internal sealed class PolicySetHistoryProjection : SingleStreamProjection<Policy
 
     public override PolicySetHistory? Evolve(PolicySetHistory? snapshot, string id, IEvent e) =>
         PolicySetHistory.Evolve(snapshot ?? PolicySetHistory.Initial, e.Data);
+}
+
+internal sealed class LedgerKeyHistoryProjection : SingleStreamProjection<LedgerKeyHistory, string>
+{
+    public LedgerKeyHistoryProjection()
+    {
+        IncludeType<LedgerKeyRotated>();
+    }
+
+    public override LedgerKeyHistory? Evolve(LedgerKeyHistory? snapshot, string id, IEvent e) =>
+        LedgerKeyHistory.Evolve(snapshot ?? LedgerKeyHistory.Initial, e.Data);
 }

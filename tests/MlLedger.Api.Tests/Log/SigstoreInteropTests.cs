@@ -73,27 +73,13 @@ public sealed class SigstoreInteropTests(LedgerFixture shared) : IClassFixture<L
         return Convert.ToBase64String(bytes);
     }
 
-    private static Task<ProcessResult> Verify(string bundle, string root, string pem) =>
-        Processes.Run("node", Path.Combine(RepositoryRoot(), "tests", "interop", "sigstore", "verify.mjs"), bundle, root, pem);
+    private static Task<ProcessResult> Verify(string bundle, string root, string pem) => SigstoreJs.Verify(bundle, root, pem);
 
     private async Task<string> Save(string name, string text)
     {
         var path = Path.Combine(_directory, name);
         await File.WriteAllTextAsync(path, text);
         return path;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MlLedger.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MlLedger.sln not found above the test assembly");
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
