@@ -52,6 +52,9 @@ internal sealed class BenchLedger : IAsyncDisposable
 
     public string PostgresDirectory => _postgres.ClusterDirectory;
 
+    /// <summary>The host's keys directory (the ledger's signing key lives there).</summary>
+    public string KeysDirectory => Path.Combine(_directory, "keys");
+
     /// <summary>The host's services (e.g. its Marten document store).</summary>
     public IServiceProvider Services => _app.Services;
 

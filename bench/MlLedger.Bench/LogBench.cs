@@ -4,7 +4,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MlLedger.Api.Log;
+using MlLedger.Integrity.Checkpoints;
 using MlLedger.Integrity.Merkle;
+using MlLedger.Integrity.Signing;
 using MlLedger.Policies;
 using Npgsql;
 using NpgsqlTypes;
@@ -17,7 +20,7 @@ namespace MlLedger.Bench;
 /// 1. sustained writes for --log-seconds: how long after a write is acknowledged its entry is a leaf (sequencer lag)
 ///    and under a signed checkpoint, and whether that lag grows over the run;
 /// 2. the log grown to --leaves leaves (synthetic leaf hashes appended to the real ones with the sequencer's own
-///    tree code, then a real signed checkpoint over all of them), then inclusion and consistency proof latency
+///    tree code, and a checkpoint over all of them signed with the ledger's key), then inclusion and consistency proof latency
 ///    through the API, each proof checked against the checkpoint's root.
 /// </summary>
 internal static class LogBench
@@ -221,6 +224,18 @@ internal static class LogBench
         await using var update = new NpgsqlCommand($"UPDATE {BenchLedger.Schema}.mt_doc_logstate SET data = $1::jsonb", connection);
         update.Parameters.AddWithValue(state.Json.ToJsonString());
         await update.ExecuteNonQueryAsync(ct);
+
+        // the issuer signs only leaves it can rebuild from entries; these have none, so the checkpoint over them is
+        // signed here, with the ledger's own key, as the issuer would sign it
+        using var key = LedgerSigningKey.FromPem(await File.ReadAllTextAsync(Path.Combine(ledger.KeysDirectory, "ledger-signing-key.pem"), ct));
+        var root = range.Root();
+        await using var checkpoint = new NpgsqlCommand(
+            $"INSERT INTO {BenchLedger.Schema}.log_checkpoints (tree_size, root_hash, note, key_id, issued_at) VALUES ($1, $2, $3, $4, now())", connection);
+        checkpoint.Parameters.AddWithValue(range.Size);
+        checkpoint.Parameters.AddWithValue(root);
+        checkpoint.Parameters.AddWithValue(CheckpointNotes.Sign(new Checkpoint(LogSettings.DefaultOrigin, range.Size, root, []), key));
+        checkpoint.Parameters.AddWithValue(key.KeyId);
+        await checkpoint.ExecuteNonQueryAsync(ct);
         return new Grown(range.Size, first, range.Size - first, Stopwatch.GetElapsedTime(started));
     }
 
@@ -279,14 +294,14 @@ internal static class LogBench
             ? hit.At
             : throw new BenchFailure($"leaf {leafIndex} was never under a checkpoint");
 
-    private static async Task<MlLedger.Integrity.Checkpoints.Checkpoint> WaitForCheckpoint(HttpClient auditor, long size, CancellationToken ct)
+    private static async Task<Checkpoint> WaitForCheckpoint(HttpClient auditor, long size, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + 120 * Stopwatch.Frequency;
         while (Stopwatch.GetTimestamp() < deadline)
         {
             var note = await auditor.GetStringAsync("/v1/log/checkpoint", ct);
             var body = note[..(note.IndexOf("\n\n", StringComparison.Ordinal) + 1)];
-            var checkpoint = MlLedger.Integrity.Checkpoints.Checkpoint.Parse(body);
+            var checkpoint = Checkpoint.Parse(body);
             if (checkpoint.Size >= size)
             {
                 return checkpoint;

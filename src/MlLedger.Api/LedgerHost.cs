@@ -82,9 +82,12 @@ public static class LedgerHost
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<IDocumentStore>(), options.Schema));
         services.AddSingleton<LogProofs>();
         services.AddSingleton<LogSelfCheck>();
+        services.AddSingleton(new CheckpointMemory(options.KeysDirectory));
         services.AddSingleton<CheckpointIssuer>();
         services.AddHostedService(sp => sp.GetRequiredService<CheckpointIssuer>());
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<LogHealthCheck>("log", tags: [HealthEndpoints.ReadyTag]);
 
         var app = builder.Build();
         app.UseExceptionHandler();

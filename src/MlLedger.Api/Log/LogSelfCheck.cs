@@ -1,9 +1,6 @@
 using MlLedger.Api.Keys;
-using MlLedger.Api.Ledger;
 using MlLedger.Api.Storage;
 using MlLedger.Integrity.Checkpoints;
-using MlLedger.Integrity.Dsse;
-using MlLedger.Integrity.Entries;
 using MlLedger.Integrity.Merkle;
 using MlLedger.Integrity.Signing;
 
@@ -12,8 +9,9 @@ namespace MlLedger.Api.Log;
 /// <summary>One thing the self-check found wrong, naming the entry where there is one.</summary>
 public sealed record LogFailure(string Code, string Message, long? LogIndex = null, long? Seq = null, string? StreamId = null);
 
+/// <param name="FailureCount">Every failure found; <paramref name="Failures"/> lists the first <see cref="LogSelfCheck.MaxReportedFailures"/>.</param>
 public sealed record LogCheckReport(
-    bool Valid, long Leaves, long PendingEntries, int CheckpointsChecked, long? LatestCheckpoint, IReadOnlyList<LogFailure> Failures);
+    bool Valid, long Leaves, long PendingEntries, int CheckpointsChecked, long? LatestCheckpoint, long FailureCount, IReadOnlyList<LogFailure> Failures);
 
 /// <summary>
 /// The server's own check of its transparency log against the stored entries, streaming over the whole table:
@@ -23,9 +21,11 @@ public sealed record LogCheckReport(
 /// </summary>
 internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, LedgerKeys keys, LogSettings settings)
 {
+    public const int MaxReportedFailures = 1000;
+
     public async Task<LogCheckReport> Run(CancellationToken ct)
     {
-        var failures = new List<LogFailure>();
+        var failures = new FailureList();
         var trusted = keys.Current.Trusted;
         var state = await log.State(ct);
         var checkpoints = await SignedCheckpoints(trusted, failures, ct);
@@ -56,7 +56,7 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
                 // an entry with no leaf: still on its way, unless the sequencer has already passed it
                 if (seq > state.LastSequence)
                 {
-                    if (Leaf(trusted, reader.IsDBNull(6) ? null : reader.GetString(6), out var why) is null)
+                    if (LedgerLeaves.Rebuild(trusted, reader.IsDBNull(6) ? null : reader.GetString(6), out var why) is null)
                     {
                         // the sequencer stops on such an entry rather than log it
                         failures.Add(new LogFailure("bad-entry", $"Entry {seq}, not yet logged: {why}.", Seq: seq, StreamId: stream));
@@ -94,7 +94,7 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
             {
                 failures.Add(new LogFailure("entry-deleted", $"Leaf {index} is entry {leafSeq}, which is no longer stored.", index, leafSeq));
             }
-            else if (Leaf(trusted, reader.IsDBNull(6) ? null : reader.GetString(6), out var problem) is { } leaf)
+            else if (LedgerLeaves.Rebuild(trusted, reader.IsDBNull(6) ? null : reader.GetString(6), out var problem) is { } leaf)
             {
                 if (!MerkleHash.Leaf(leaf).AsSpan().SequenceEqual(storedHash))
                 {
@@ -122,10 +122,10 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
         }
 
         return new LogCheckReport(failures.Count == 0, range.Size, pending, checkpoints.Count,
-            checkpoints.Count == 0 ? null : checkpoints[^1].Size, failures);
+            checkpoints.Count == 0 ? null : checkpoints[^1].Size, failures.Count, failures.Kept);
     }
 
-    private async Task<List<Checkpoint>> SignedCheckpoints(TrustedKeys trusted, List<LogFailure> failures, CancellationToken ct)
+    private async Task<List<Checkpoint>> SignedCheckpoints(TrustedKeys trusted, FailureList failures, CancellationToken ct)
     {
         var verified = new List<Checkpoint>();
         foreach (var stored in await log.AllCheckpoints(ct))
@@ -150,7 +150,7 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
         return verified;
     }
 
-    private static void CompareRoot(Checkpoint checkpoint, CompactRange range, List<LogFailure> failures)
+    private static void CompareRoot(Checkpoint checkpoint, CompactRange range, FailureList failures)
     {
         var root = range.Root();
         if (!root.AsSpan().SequenceEqual(checkpoint.RootHash))
@@ -161,40 +161,20 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
         }
     }
 
-    /// <summary>The leaf bytes of a stored entry whose envelope verifies under a ledger key, or null with the reason.</summary>
-    private static byte[]? Leaf(TrustedKeys trusted, string? headersJson, out string why)
+    /// <summary>Counts every failure, keeps the first <see cref="MaxReportedFailures"/>: memory stays bounded on a wrecked ledger.</summary>
+    private sealed class FailureList
     {
-        why = "";
-        DsseEnvelope? envelope;
-        try
-        {
-            envelope = LedgerDatabase.Header(headersJson, EntryHeaders.Envelope) is { } json ? DsseEnvelope.Parse(json) : null;
-        }
-        catch (FormatException e)
-        {
-            why = $"its envelope cannot be read ({e.Message})";
-            return null;
-        }
+        public List<LogFailure> Kept { get; } = [];
 
-        if (envelope is not { Signatures.Count: 1 })
-        {
-            why = "it has no envelope with exactly one signature";
-            return null;
-        }
+        public long Count { get; private set; }
 
-        var signature = envelope.Signatures[0];
-        if (trusted.Find(signature.KeyId) is not { } key)
+        public void Add(LogFailure failure)
         {
-            why = $"key {signature.KeyId} is not a ledger key";
-            return null;
+            Count++;
+            if (Kept.Count < MaxReportedFailures)
+            {
+                Kept.Add(failure);
+            }
         }
-
-        if (!Pae.TryEncode(envelope.PayloadType, envelope.Payload, out var pae) || !key.Key.VerifyDer(pae, signature.Sig))
-        {
-            why = $"its signature does not verify under key {signature.KeyId}";
-            return null;
-        }
-
-        return LeafBody.Build(envelope, key.Key);
     }
 }

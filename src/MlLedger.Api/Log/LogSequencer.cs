@@ -76,29 +76,17 @@ internal sealed class LogSequencer(LedgerKeys keys, string schema) : IProjection
     /// <summary>The leaf bytes of a stored entry, after checking that the ledger really signed it.</summary>
     private static byte[] LeafOf(IEvent e, TrustedKeys trusted)
     {
-        DsseEnvelope envelope;
+        DsseEnvelope? envelope;
         try
         {
-            envelope = EntryHeaders.ReadEnvelope(e) ?? throw Refuse(e, "it has no DSSE envelope");
+            envelope = EntryHeaders.ReadEnvelope(e);
         }
         catch (FormatException format)
         {
             throw Refuse(e, $"its envelope cannot be read ({format.Message})");
         }
 
-        if (envelope.Signatures.Count != 1)
-        {
-            throw Refuse(e, $"its envelope has {envelope.Signatures.Count} signatures, not 1");
-        }
-
-        var signature = envelope.Signatures[0];
-        var key = trusted.Find(signature.KeyId) ?? throw Refuse(e, $"key {signature.KeyId} is not a ledger key");
-        if (!Pae.TryEncode(envelope.PayloadType, envelope.Payload, out var pae) || !key.Key.VerifyDer(pae, signature.Sig))
-        {
-            throw Refuse(e, $"its signature does not verify under key {signature.KeyId}");
-        }
-
-        var leaf = LeafBody.Build(envelope, key.Key);
+        var leaf = LedgerLeaves.Rebuild(trusted, envelope, out var why) ?? throw Refuse(e, why);
         if (EntryHeaders.Read(e, EntryHeaders.Hash) is not { } stored || stored != LeafBody.Hash(leaf))
         {
             throw Refuse(e, "its stored entry hash does not match its envelope");

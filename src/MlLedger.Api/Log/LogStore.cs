@@ -52,6 +52,24 @@ internal sealed class LogStore(LedgerDatabase database, IDocumentStore store, st
         return found;
     }
 
+    /// <summary>Leaves [from, to) in index order: index, stored leaf hash (null when missing), the entry's headers (null when deleted).</summary>
+    public async IAsyncEnumerable<(long Index, byte[]? LeafHash, string? Headers)> Leaves(
+        long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var command = database.Source.CreateCommand(
+            $"SELECT l.idx, n.hash, e.headers::text FROM {Table(LogSchema.Leaves)} l " +
+            $"LEFT JOIN {Table(LogSchema.Nodes)} n ON n.level = 0 AND n.idx = l.idx " +
+            $"LEFT JOIN {database.EventsTable} e ON e.seq_id = l.seq " +
+            "WHERE l.idx >= $1 AND l.idx < $2 ORDER BY l.idx");
+        command.Parameters.AddWithValue(from);
+        command.Parameters.AddWithValue(to);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        }
+    }
+
     public Task<StoredCheckpoint?> LatestCheckpoint(CancellationToken ct) =>
         ReadCheckpoint($"ORDER BY tree_size DESC LIMIT 1", null, ct);
 

@@ -45,5 +45,8 @@ internal static class MartenSetup
         options.Projections.Add(new LogSequencer(keys, schema), ProjectionLifecycle.Async);
         // wake the sequencer on every append (LISTEN/NOTIFY) instead of waiting for the next poll; polling stays as the fallback
         options.Events.UseListenNotifyForEventAppends = true;
+        // an entry the sequencer refuses (not signed by a ledger key it knows) pauses the log instead of being skipped:
+        // a skipped entry would be left out of the log for good, even one a node with a newer key ring would accept
+        options.Projections.Errors.SkipApplyErrors = false;
     }
 }

@@ -116,6 +116,13 @@ public sealed class LogSelfCheckTests(PostgresFixture postgres) : IAsyncLifetime
         var report = await SelfCheck();
         Assert.False((bool)report["valid"]!);
         Assert.Contains(Failures(report), f => (string?)f["code"] == "bad-entry" && ((string?)f["message"])!.Contains("not a ledger key", StringComparison.Ordinal));
+
+        // the sequencer pauses on it rather than skip it: a valid entry written after it waits too
+        var after = await _ledger.Client("ci-bot", "pipeline").Post("/v1/datasets", Dataset("self-after", "1")).Expect(HttpStatusCode.Created);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // several sequencer wake-ups; with skipping, the entry would be a leaf by now
+        using var proof = await Auditor.GetAsync($"/v1/log/proof/inclusion?seq={(long)after["entries"]![0]!["seq"]!}&treeSize=1");
+        Assert.Equal(HttpStatusCode.NotFound, proof.StatusCode);
+        Assert.Equal(2, (long)(await SelfCheck())["pendingEntries"]!);
     }
 
     private async Task<JsonObject> SelfCheck() => await Auditor.GetAsync("/v1/verification/log").Expect(HttpStatusCode.OK);

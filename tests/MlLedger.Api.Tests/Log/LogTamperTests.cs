@@ -34,7 +34,7 @@ public sealed class LogTamperTests(PostgresFixture postgres) : IAsyncLifetime
 
         var issuer = _ledger.Services.GetRequiredService<CheckpointIssuer>();
         var refused = await Assert.ThrowsAsync<LogIntegrityException>(() => issuer.IssueIfGrown(CancellationToken.None));
-        Assert.Contains($"does not extend the signed checkpoint {signed.Checkpoint.Size}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"do not give the root that checkpoint {signed.Checkpoint.Size} signed", refused.Message, StringComparison.Ordinal);
         Assert.Equal(signed.Checkpoint.Size, (await log.LatestCheckpoint(CancellationToken.None))!.TreeSize);
     }
 
@@ -50,5 +50,32 @@ public sealed class LogTamperTests(PostgresFixture postgres) : IAsyncLifetime
         var issuer = _ledger.Services.GetRequiredService<CheckpointIssuer>();
         var refused = await Assert.ThrowsAsync<LogIntegrityException>(() => issuer.IssueIfGrown(CancellationToken.None));
         Assert.Contains($"checkpoint {signed.Checkpoint.Size} was signed: it was truncated", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deleted_checkpoints_stop_the_next_one_because_the_ledger_remembers_what_it_signed()
+    {
+        var pipeline = _ledger.Client("ci-bot", "pipeline");
+        await pipeline.Post("/v1/datasets", Dataset("forget-a", "1")).Expect(HttpStatusCode.Created);
+        var signed = await CheckpointCovering(_ledger.Client("audrey", "auditor"), await _ledger.StoredEntries());
+
+        await _ledger.Sql("DELETE FROM mlledger.log_checkpoints");
+        await pipeline.Post("/v1/datasets", Dataset("forget-b", "1")).Expect(HttpStatusCode.Created);
+        var issuer = _ledger.Services.GetRequiredService<CheckpointIssuer>();
+        var refused = await Assert.ThrowsAsync<LogIntegrityException>(() => issuer.IssueIfGrown(CancellationToken.None));
+        Assert.Contains($"This ledger signed checkpoint {signed.Checkpoint.Size}, but the database's latest is none", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_relabelled_checkpoint_row_stops_the_next_one()
+    {
+        var pipeline = _ledger.Client("ci-bot", "pipeline");
+        await pipeline.Post("/v1/datasets", Dataset("label-a", "1")).Expect(HttpStatusCode.Created);
+        var signed = await CheckpointCovering(_ledger.Client("audrey", "auditor"), await _ledger.StoredEntries());
+
+        await _ledger.Sql($"UPDATE mlledger.log_checkpoints SET tree_size = tree_size + 1000 WHERE tree_size = {signed.Checkpoint.Size}");
+        var issuer = _ledger.Services.GetRequiredService<CheckpointIssuer>();
+        var refused = await Assert.ThrowsAsync<LogIntegrityException>(() => issuer.IssueIfGrown(CancellationToken.None));
+        Assert.Contains($"signs size {signed.Checkpoint.Size}: the table was edited", refused.Message, StringComparison.Ordinal);
     }
 }

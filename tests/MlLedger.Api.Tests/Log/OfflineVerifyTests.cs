@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using MlLedger.Api.Log;
 using MlLedger.Api.Tests.Cli;
 using MlLedger.Api.Tests.Infrastructure;
 using MlLedger.Integrity.Checkpoints;
@@ -56,6 +58,19 @@ public sealed class OfflineVerifyTests(PostgresFixture postgres) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_bundle_of_another_log_under_the_same_key_is_refused()
+    {
+        // the trusted root vouches for the key as the key of another log name
+        var root = JsonNode.Parse(await File.ReadAllTextAsync(_root))!;
+        root["tlogs"]![0]!["baseUrl"] = "https://staging.example/log";
+        var otherRoot = await Save("other_root.json", root.ToJsonString());
+
+        var result = await CliRunner.Run("verify", await Export(""), "--trusted-root", otherRoot, "--output", "json");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("origin-not-trusted", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Edited_event_data_is_named()
     {
         await _ledger.Sql($"UPDATE mlledger.mt_events SET data = jsonb_set(data, '{{license}}', '\"MIT\"') WHERE seq_id = {_seqs[1]}");
@@ -103,9 +118,9 @@ public sealed class OfflineVerifyTests(PostgresFixture postgres) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task A_log_truncated_and_regrown_by_the_database_owner_is_a_fork_of_the_kept_checkpoint()
+    public async Task A_log_truncated_and_regrown_by_the_database_owner_is_refused_by_the_ledger_and_a_fork_for_the_auditor()
     {
-        // the database owner deletes an entry, wipes the log and lets a fresh ledger process rebuild and re-sign it
+        // the database owner deletes an entry, wipes the log and lets the ledger rebuild it after a restart
         var keys = Path.Combine(_directory, "keys");
         CopyDirectory(_ledger.KeysDirectory, keys);
         var connection = _ledger.ConnectionString;
@@ -119,15 +134,27 @@ public sealed class OfflineVerifyTests(PostgresFixture postgres) : IAsyncLifetim
             await wipe.ExecuteNonQueryAsync();
         }
 
+        // the ledger remembers the checkpoint it signed (beside its keys, outside the database): it signs nothing new
         _ledger = await LedgerApp.StartAsync(postgres, options => options with { ConnectionString = connection, KeysDirectory = keys });
-        await Write("off-f", "off-g");
-        await CheckpointCovering(Auditor, await _ledger.StoredEntries());
+        await Write("off-f");
+        var issuer = _ledger.Services.GetRequiredService<CheckpointIssuer>();
+        var refusal = await Eventually.Get(() => Task.FromResult(issuer.LastRefusal), "the issuer's refusal");
+        Assert.Contains($"This ledger signed checkpoint {_kept.Checkpoint.Size}", refusal, StringComparison.Ordinal);
+        using (var none = await Auditor.GetAsync("/v1/log/checkpoint"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        }
 
-        // the regrown log is consistent with itself ...
+        // someone who also controls the ledger's host removes that memory: the regrown log is signed and consistent
+        // with itself, but not with the checkpoint the auditor kept
+        var address = _ledger.ConnectionString;
+        await _ledger.DisposeAsync();
+        File.Delete(Path.Combine(keys, CheckpointMemory.FileName));
+        _ledger = await LedgerApp.StartAsync(postgres, options => options with { ConnectionString = address, KeysDirectory = keys });
+        await Write("off-g");
+        await CheckpointCovering(Auditor, await _ledger.StoredEntries());
         var alone = await Verify(await Export(""));
         Assert.True(alone.ExitCode == 0, alone.ToString());
-
-        // ... but not with the checkpoint the auditor kept
         var result = await Verify(await Export(""), _kept);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("fork-detected", result.Output, StringComparison.Ordinal);

@@ -1,0 +1,36 @@
+using MlLedger.Integrity.Checkpoints;
+
+namespace MlLedger.Api.Log;
+
+/// <summary>
+/// The largest checkpoint this ledger has signed, kept beside its keys (<c>log-checkpoint.txt</c>), outside the
+/// database: a database owner who deletes the checkpoints, or wipes and regrows the log, cannot make the ledger
+/// sign a tree that does not extend it.
+/// </summary>
+internal sealed class CheckpointMemory(string keysDirectory)
+{
+    public const string FileName = "log-checkpoint.txt";
+
+    private readonly Lock _gate = new();
+
+    private string Path => System.IO.Path.Combine(keysDirectory, FileName);
+
+    /// <summary>The remembered signed note, or null before the first checkpoint.</summary>
+    public string? Read() => File.Exists(Path) ? File.ReadAllText(Path) : null;
+
+    /// <summary>Remembers <paramref name="note"/> if its tree is larger than the one remembered (write, then rename).</summary>
+    public void Remember(string note, long size, Func<string, long> sizeOf)
+    {
+        lock (_gate)
+        {
+            if (Read() is { } current && sizeOf(current) >= size)
+            {
+                return;
+            }
+
+            var staged = Path + ".next";
+            File.WriteAllText(staged, note);
+            File.Move(staged, Path, overwrite: true);
+        }
+    }
+}

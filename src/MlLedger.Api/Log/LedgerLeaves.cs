@@ -1,0 +1,56 @@
+using MlLedger.Api.Ledger;
+using MlLedger.Api.Storage;
+using MlLedger.Integrity.Dsse;
+using MlLedger.Integrity.Entries;
+using MlLedger.Integrity.Signing;
+
+namespace MlLedger.Api.Log;
+
+/// <summary>
+/// The leaf of a stored entry, rebuilt from its signed envelope after checking that a ledger key signed it — the one
+/// way the sequencer, the checkpoint issuer and the self-check turn an entry into a leaf. Stored hashes are never used.
+/// </summary>
+internal static class LedgerLeaves
+{
+    /// <summary>The leaf bytes, or null with the reason the entry cannot be a leaf of this ledger's log.</summary>
+    public static byte[]? Rebuild(TrustedKeys trusted, string? headersJson, out string why)
+    {
+        DsseEnvelope? envelope;
+        try
+        {
+            envelope = LedgerDatabase.Header(headersJson, EntryHeaders.Envelope) is { } json ? DsseEnvelope.Parse(json) : null;
+        }
+        catch (FormatException e)
+        {
+            why = $"its envelope cannot be read ({e.Message})";
+            return null;
+        }
+
+        return Rebuild(trusted, envelope, out why);
+    }
+
+    public static byte[]? Rebuild(TrustedKeys trusted, DsseEnvelope? envelope, out string why)
+    {
+        why = "";
+        if (envelope is not { Signatures.Count: 1 })
+        {
+            why = "it has no envelope with exactly one signature";
+            return null;
+        }
+
+        var signature = envelope.Signatures[0];
+        if (trusted.Find(signature.KeyId) is not { } key)
+        {
+            why = $"key {signature.KeyId} is not a ledger key";
+            return null;
+        }
+
+        if (!Pae.TryEncode(envelope.PayloadType, envelope.Payload, out var pae) || !key.Key.VerifyDer(pae, signature.Sig))
+        {
+            why = $"its signature does not verify under key {signature.KeyId}";
+            return null;
+        }
+
+        return LeafBody.Build(envelope, key.Key);
+    }
+}
