@@ -10,6 +10,35 @@ public sealed class KeyStoreTests : IDisposable
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"mlledger-keys-{Guid.NewGuid():N}", "keys");
 
     [Fact]
+    public void A_rotation_stopped_between_its_two_renames_is_completed_at_the_next_start()
+    {
+        var before = LedgerKeyStore.LoadOrCreate(_directory, TimeProvider.System);
+        using var next = LedgerSigningKey.Generate();
+        var pending = LedgerKeyStore.Prepare(_directory, before, next, DateTimeOffset.UtcNow);
+        // the first rename of Commit only: the new private key is in place, the ring still names the old key
+        File.Move(pending.NextPrivateKey, Path.Combine(_directory, LedgerKeyStore.PrivateKeyFile), overwrite: true);
+
+        var after = LedgerKeyStore.LoadOrCreate(_directory, TimeProvider.System);
+
+        Assert.Equal(next.KeyId, after.Active.KeyId);
+        Assert.Equal(KeyStatus.Retired, after.Find(before.Active.KeyId)!.Status);
+        Assert.False(File.Exists(pending.NextKeyRing));
+    }
+
+    [Fact]
+    public void A_rotation_stopped_before_its_renames_leaves_the_current_keys_in_force()
+    {
+        var before = LedgerKeyStore.LoadOrCreate(_directory, TimeProvider.System);
+        using var next = LedgerSigningKey.Generate();
+        LedgerKeyStore.Prepare(_directory, before, next, DateTimeOffset.UtcNow);
+
+        var after = LedgerKeyStore.LoadOrCreate(_directory, TimeProvider.System);
+
+        Assert.Equal(before.Active.KeyId, after.Active.KeyId);
+        Assert.Single(after.Keys);
+    }
+
+    [Fact]
     public void First_start_creates_a_0600_signing_key_in_a_0700_directory_and_a_ring_naming_it_active()
     {
         var ring = LedgerKeyStore.LoadOrCreate(_directory, TimeProvider.System);

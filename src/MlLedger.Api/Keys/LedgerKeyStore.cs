@@ -17,6 +17,7 @@ public static class LedgerKeyStore
     {
         var privatePath = Path.Combine(keysDirectory, PrivateKeyFile);
         var ringPath = Path.Combine(keysDirectory, KeyRingFile);
+        CompleteInterruptedRotation(privatePath, ringPath);
         if (!File.Exists(privatePath))
         {
             if (File.Exists(ringPath))
@@ -54,6 +55,28 @@ public static class LedgerKeyStore
             .Where(k => k.Status == KeyStatus.Retired)
             .Select(k => new KeyRingEntry(LedgerPublicKey.FromPem(k.PublicKeyPem), KeyStatus.Retired, k.ValidFrom, k.ValidUntil));
         return new KeyRing(active, activeRecord.ValidFrom, retired);
+    }
+
+    /// <summary>
+    /// A rotation renames the new private key into place only after its entry is committed, then the new ring. Stopped
+    /// between the two renames, the ring still names the old key: the staged ring is the one that belongs to the
+    /// private key now in place, so it is put in place too. (Stopped before the first rename, the current keys stay;
+    /// the next rotation removes the staged files.)
+    /// </summary>
+    private static void CompleteInterruptedRotation(string privatePath, string ringPath)
+    {
+        var stagedRing = ringPath + ".next";
+        if (!File.Exists(stagedRing) || File.Exists(privatePath + ".next") || !File.Exists(privatePath))
+        {
+            return;
+        }
+
+        using var active = LedgerSigningKey.FromPem(KeyFiles.ReadPrivate(privatePath));
+        var staged = JsonSerializer.Deserialize<KeyRingFileModel>(File.ReadAllText(stagedRing), FileJson);
+        if (staged?.Keys.SingleOrDefault(k => k.Status == KeyStatus.Active)?.KeyId == active.KeyId)
+        {
+            File.Move(stagedRing, ringPath, overwrite: true);
+        }
     }
 
     /// <summary>

@@ -27,12 +27,12 @@ internal static class Rotating
     {
         var actor = new Actor(http.User.FindFirstValue("sub") ?? throw new InvalidOperationException("authenticated principal without sub"),
             http.User.FindAll("roles").Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList());
-        var view = await keys.RotateExclusiveAsync(current => Rotate(current, actor, directory, store, clock, ct), ct);
+        var view = await keys.RotateExclusiveAsync(current => Rotate(current, actor, directory, store, clock), ct);
         return TypedResults.Created("/v1/keys", view);
     }
 
     private static async Task<(KeySnapshot, KeyRotationView)> Rotate(
-        KeySnapshot current, Actor actor, KeyDirectory directory, IDocumentStore store, TimeProvider clock, CancellationToken ct)
+        KeySnapshot current, Actor actor, KeyDirectory directory, IDocumentStore store, TimeProvider clock)
     {
         var next = LedgerSigningKey.Generate();
         var occurredAt = clock.GetUtcNow();
@@ -41,8 +41,11 @@ internal static class Rotating
         EntryReceipt receipt;
         try
         {
+            // once staged, the rotation runs to its end whatever the client does: a commit followed by an abandon
+            // would leave an entry naming a key that never signs
+            var none = CancellationToken.None;
             await using var session = store.LightweightSession();
-            var ledger = new WriteContext(session, current.Sealer, current.Trusted, actor, occurredAt, null, ct);
+            var ledger = new WriteContext(session, current.Sealer, current.Trusted, actor, occurredAt, null, none);
             var stream = await ledger.Fetch<LedgerKeyHistory>(StreamKeys.LedgerKeys);
             var rotated = new LedgerKeyRotated(current.Ring.Active.KeyId, next.KeyId, next.PublicKey.Pem, switchAt, actor.Id);
             await ledger.Append(stream, [rotated], new StatementSubject(StreamKeys.LedgerKeys, Convert.ToHexStringLower(SHA256.HashData(next.PublicKey.SpkiDer))));

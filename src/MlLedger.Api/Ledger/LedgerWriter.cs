@@ -77,11 +77,12 @@ internal sealed class LedgerWriter(IDocumentStore store, LedgerKeys keys, TimePr
         {
             // one transaction from the first read to the commit: a policy decision share-locks the streams it reads
             // (see PolicyFactGatherer), so nothing it relied on can change before it commits
+            // the lease is taken before the time is read and held until the commit: the entry is sealed by the key
+            // that was active at its time. It comes before the connection, so writers waiting behind a key rotation
+            // hold no pooled connection and the rotation's own write always gets one.
+            using var lease = await keys.EnterWriteAsync(ct);
             await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
-            // the lease is taken before the time is read and held until the commit: the entry is sealed by the key
-            // that was active at its time, even when a key rotation is waiting
-            using var lease = await keys.EnterWriteAsync(ct);
             var context = new WriteContext(session, lease.Keys.Sealer, lease.Keys.Trusted, actor, clock.GetUtcNow(), expectedVersion, ct);
             try
             {
