@@ -45,8 +45,15 @@ internal static class Exporting
                     $"`since` must be the size of an issued checkpoint in [1, {checkpoint.TreeSize}]; got {older}.");
             }
 
-            var proof = await proofs.Consistency(older, checkpoint.TreeSize, ct);
-            consistency = new AuditSince(kept.Note, proof.Hashes);
+            try
+            {
+                var proof = await proofs.Consistency(older, checkpoint.TreeSize, ct);
+                consistency = new AuditSince(kept.Note, proof.Hashes);
+            }
+            catch (ProofRefusedException refused)
+            {
+                return Problems.Of(StatusCodes.Status500InternalServerError, "log-damaged", $"{refused.Message} Run GET /v1/verification/log.");
+            }
         }
 
         var prefixIds = MerkleProofs.RootNodes(start);
@@ -71,11 +78,26 @@ internal static class Exporting
     }
 
     /// <summary>
-    /// The stored entries of the leaves [from, to), in log order. A leaf whose entry is no longer stored is left out
-    /// (the verifier names the missing index); an unreadable envelope is written as it can be read, for the verifier to refuse.
+    /// The stored entries of the leaves [from, to), in log order, read in pages of <see cref="Page"/> leaves so that no
+    /// connection or snapshot is held while a slow client downloads. A leaf whose entry is no longer stored is left
+    /// out (the verifier names the missing index); an unreadable envelope is written as it can be read, for the
+    /// verifier to refuse.
     /// </summary>
     private static async IAsyncEnumerable<AuditEntry> Entries(
         LogStore log, LedgerDatabase database, long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        for (var start = from; start < to; start += Page)
+        {
+            foreach (var entry in await ReadPage(log, database, start, Math.Min(to, start + Page), ct))
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    private const int Page = 2_000;
+
+    private static async Task<List<AuditEntry>> ReadPage(LogStore log, LedgerDatabase database, long from, long to, CancellationToken ct)
     {
         await using var command = database.Source.CreateCommand(
             "SELECT l.idx, l.seq, e.stream_id, e.version, e.type, e.data::text, e.headers::text " +
@@ -83,6 +105,7 @@ internal static class Exporting
             "WHERE l.idx >= $1 AND l.idx < $2 ORDER BY l.idx");
         command.Parameters.AddWithValue(from);
         command.Parameters.AddWithValue(to);
+        var entries = new List<AuditEntry>(Page);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -99,8 +122,10 @@ internal static class Exporting
                 envelope = new DsseEnvelope("", [], []);
             }
 
-            yield return new AuditEntry(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3),
-                reader.GetString(4), reader.GetString(5), envelope);
+            entries.Add(new AuditEntry(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3),
+                reader.GetString(4), reader.GetString(5), envelope));
         }
+
+        return entries;
     }
 }

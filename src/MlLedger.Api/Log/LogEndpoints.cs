@@ -85,17 +85,36 @@ internal static class LogEndpoints
         }
     }
 
+    /// <summary>One self-check at a time: it reads and verifies the whole ledger.</summary>
+    private static readonly SemaphoreSlim SelfChecks = new(1, 1);
+
     private static async Task<Ok<LogCheckReport>> SelfCheck(LogSelfCheck check, LedgerDatabase database, TrustedKeys trusted, CancellationToken ct)
     {
-        var report = await check.Run(ct);
-        var failures = report.Failures.ToList();
-        foreach (var stream in await database.ListStreams(ct))
+        await SelfChecks.WaitAsync(ct);
+        try
         {
-            var verified = Entries.EntryEndpoints.StreamVerification(stream, await database.ReadStream(stream, ct), trusted);
-            failures.AddRange(verified.Entries.SelectMany(e => e.Failures.Select(f => new LogFailure(f.Code, f.Message, Seq: e.Seq, StreamId: stream))));
-        }
+            var report = await check.Run(ct);
+            var failures = report.Failures.ToList();
+            var found = report.FailureCount;
+            foreach (var stream in await database.ListStreams(ct))
+            {
+                var verified = Entries.EntryEndpoints.StreamVerification(stream, await database.ReadStream(stream, ct), trusted);
+                foreach (var failure in verified.Entries.SelectMany(e => e.Failures.Select(f => new LogFailure(f.Code, f.Message, Seq: e.Seq, StreamId: stream))))
+                {
+                    found++;
+                    if (failures.Count < LogSelfCheck.MaxReportedFailures)
+                    {
+                        failures.Add(failure);
+                    }
+                }
+            }
 
-        return TypedResults.Ok(report with { Valid = failures.Count == 0, Failures = failures });
+            return TypedResults.Ok(report with { Valid = found == 0, FailureCount = found, Failures = failures });
+        }
+        finally
+        {
+            SelfChecks.Release();
+        }
     }
 
     private static FileContentHttpResult TrustedRootDocument(KeyRing keys, LogSettings settings) =>
