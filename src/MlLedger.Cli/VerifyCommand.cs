@@ -41,9 +41,12 @@ internal static class VerifyCommand
             }
 
             TrustedKeys trusted;
+            IReadOnlySet<string> origins;
             try
             {
-                trusted = TrustedRoot.Read(await File.ReadAllBytesAsync(rootFile.FullName, ct));
+                var rootBytes = await File.ReadAllBytesAsync(rootFile.FullName, ct);
+                trusted = TrustedRoot.Read(rootBytes);
+                origins = TrustedRoot.LogOrigins(rootBytes);
             }
             catch (FormatException e)
             {
@@ -72,6 +75,11 @@ internal static class VerifyCommand
                     return ExitCodes.UsageOrConnection;
                 }
 
+                if (single.Origin is { } logName && !origins.Contains(logName))
+                {
+                    single = single with { IsValid = false, Failures = [.. single.Failures, OriginNotTrusted(logName, origins)] };
+                }
+
                 Print(console, parse.InvocationConfiguration.Output, json, single, single.IsValid, () => PrintSingle(console, single));
                 return single.IsValid ? ExitCodes.Ok : ExitCodes.Failed;
             }
@@ -81,6 +89,14 @@ internal static class VerifyCommand
             {
                 error.WriteLine($"{Prefix} {file.Name} is not an audit bundle: {unreadable.Message}");
                 return ExitCodes.UsageOrConnection;
+            }
+
+            if (result.Origin.Length > 0 && !origins.Contains(result.Origin))
+            {
+                result = result with
+                {
+                    IsValid = false, FailureCount = result.FailureCount + 1, Failures = [OriginNotTrusted(result.Origin, origins), .. result.Failures],
+                };
             }
 
             Print(console, parse.InvocationConfiguration.Output, json, result, result.IsValid, () => PrintAudit(console, result));
@@ -111,6 +127,11 @@ internal static class VerifyCommand
         });
         return result!;
     }
+
+    private static AuditFailure OriginNotTrusted(string origin, IReadOnlySet<string> origins) =>
+        new(AuditFailureCodes.OriginNotTrusted,
+            $"The log '{origin}' is not one the trusted root lists ({(origins.Count == 0 ? "none" : string.Join(", ", origins.Order(StringComparer.Ordinal)))}): " +
+            "its checkpoint is signed by a trusted key, but for another log.");
 
     private static bool IsSigstoreBundle(string path)
     {

@@ -42,6 +42,9 @@ public static class AuditFailureCodes
     /// <summary>The bundle cannot be read (a malformed line, a wrong end line, content after it); the line number is in the message.</summary>
     public const string MalformedBundle = "malformed-bundle";
 
+    /// <summary>The log's name is not one the trusted root lists (<c>https://</c> + origin as a tlog <c>baseUrl</c>): another log under the same key.</summary>
+    public const string OriginNotTrusted = "origin-not-trusted";
+
     /// <summary>The bundle stops before its end line.</summary>
     public const string Truncated = "truncated";
 

@@ -59,12 +59,12 @@ public static class SigstoreBundleVerifier
                 Fail(LeafMismatch, "The leaf rebuilt from the envelope and the key is not the bundle's canonicalizedBody.");
             }
 
+            // a ledger entry states its time, against which the key's window is checked; a statement that is not a
+            // ledger entry has no such time, so it is refused rather than accepted on its signature alone
             var entryFailures = new List<EntryFailure>();
             var predicate = EntryChecker.ReadPredicate(EventTypeOf(envelope), envelope, entryFailures);
             EntryChecker.CheckKeyWindow(signer, predicate, entryFailures);
-            // a statement without a ledger predicate has no time to check the window against; its signature is what counts here
-            entryFailures.Where(f => f.Code is EntryFailureCodes.KeyNotValidAtTime)
-                .ToList().ForEach(f => Fail(f.Code, f.Message));
+            entryFailures.ForEach(f => Fail(f.Code, f.Message));
         }
 
         Checkpoint? checkpoint = null;

@@ -226,6 +226,39 @@ public static class TrustedRoot
     }
 
     /// <summary>
+    /// The log names (checkpoint origins) the trusted root vouches for: each tlog's <c>baseUrl</c> without its
+    /// <c>https://</c>, as <see cref="Write"/> writes them. A checkpoint signed by a trusted key under another name
+    /// belongs to another log that shares the key.
+    /// </summary>
+    /// <exception cref="FormatException">The document is not a trusted root.</exception>
+    public static IReadOnlySet<string> LogOrigins(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json.ToArray(), LedgerJson.StrictDocument);
+            var origins = new HashSet<string>(StringComparer.Ordinal);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("tlogs", out var tlogs)
+                && tlogs.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var tlog in tlogs.EnumerateArray())
+                {
+                    if (tlog.ValueKind == JsonValueKind.Object && tlog.TryGetProperty("baseUrl", out var url) && url.ValueKind == JsonValueKind.String
+                        && url.GetString() is { } text && text.StartsWith("https://", StringComparison.Ordinal))
+                    {
+                        origins.Add(text["https://".Length..]);
+                    }
+                }
+            }
+
+            return origins;
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"Trusted root is not JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
     /// RFC 3339 UTC as protobuf JSON writes timestamps: whole seconds, or nine fractional digits. Validity windows keep
     /// their full precision: a window cut to the second would end before entries its key really signed.
     /// </summary>

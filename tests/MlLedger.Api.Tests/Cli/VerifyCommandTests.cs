@@ -128,7 +128,7 @@ public sealed class VerifyCommandTests : IDisposable
         }
 
         string root = Path.Combine(_directory, "trusted-root.json");
-        await File.WriteAllBytesAsync(root, TrustedRoot.Write("https://ledger.test", new KeyRing(_key, T0, []).Keys));
+        await File.WriteAllBytesAsync(root, TrustedRoot.Write($"https://{Origin}", new KeyRing(_key, T0, []).Keys));
         return (bundle, root);
     }
 
