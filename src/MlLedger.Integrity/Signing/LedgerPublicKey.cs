@@ -10,6 +10,16 @@ public sealed class LedgerPublicKey
 {
     private const string PemLabel = "PUBLIC KEY";
 
+    /// <summary>Imported keys a thread keeps for verification, by key id; emptied when it grows past this.</summary>
+    private const int VerifiersPerThread = 64;
+
+    /// <summary>
+    /// Imported keys, per thread: importing an SPKI costs more than a verification, and one ECDsa object is not
+    /// meant to be shared between threads.
+    /// </summary>
+    [ThreadStatic]
+    private static Dictionary<string, ECDsa>? t_verifiers;
+
     private readonly byte[] _spkiDer;
 
     private LedgerPublicKey(byte[] spkiDer)
@@ -77,8 +87,30 @@ public sealed class LedgerPublicKey
             return false;
         }
 
-        using var key = CreateEcdsa();
-        return VerifyDer(key, data, derSignature);
+        return VerifyDer(Verifier(), data, derSignature);
+    }
+
+    private ECDsa Verifier()
+    {
+        var verifiers = t_verifiers ??= new Dictionary<string, ECDsa>(StringComparer.Ordinal);
+        if (verifiers.TryGetValue(KeyId, out var key))
+        {
+            return key;
+        }
+
+        if (verifiers.Count >= VerifiersPerThread)
+        {
+            foreach (var old in verifiers.Values)
+            {
+                old.Dispose();
+            }
+
+            verifiers.Clear();
+        }
+
+        key = CreateEcdsa();
+        verifiers[KeyId] = key;
+        return key;
     }
 
     /// <summary>A new ECDSA object holding this public key, for callers that verify many signatures with one key.</summary>
