@@ -64,6 +64,15 @@ public sealed class LogTamperTests(PostgresFixture postgres) : IAsyncLifetime
         var issuer = _ledger.Services.GetRequiredService<CheckpointIssuer>();
         var refused = await Assert.ThrowsAsync<LogIntegrityException>(() => issuer.IssueIfGrown(CancellationToken.None));
         Assert.Contains($"This ledger signed checkpoint {signed.Checkpoint.Size}, but the database's latest is none", refused.Message, StringComparison.Ordinal);
+
+        // operators see it: /readyz reports the log check Degraded (still serving) once the background issuer has refused
+        var ready = await Eventually.Get(async () =>
+        {
+            using var response = await _ledger.Anonymous().GetAsync("/readyz");
+            var body = await response.Content.ReadAsStringAsync();
+            return response.StatusCode == HttpStatusCode.OK && body == "Degraded" ? body : null;
+        }, "/readyz to report the log Degraded");
+        Assert.Equal("Degraded", ready);
     }
 
     [Fact]
