@@ -22,6 +22,7 @@ internal static class Problems
         409 => "Refused by the ledger's rules",
         412 => "Precondition failed",
         422 => "Unprocessable request",
+        429 => "Too many requests",
         _ => "Request failed",
     };
 }

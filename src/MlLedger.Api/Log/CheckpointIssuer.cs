@@ -55,6 +55,7 @@ internal sealed partial class CheckpointIssuer(
         var trusted = keys.Current.Trusted;
         // the latest checkpoint first: the tree only grows, so a state read after it is at least as large, even when
         // another node signs a checkpoint in between
+        var remembered = memory.Read(); // before the latest stored checkpoint: another node may remember a newer one meanwhile
         var stored = await log.LatestCheckpoint(ct);
         var latest = stored is null ? null : Verified(stored.Note, trusted, $"stored as size {stored.TreeSize}");
         if (latest is not null && latest.Size != stored!.TreeSize)
@@ -62,7 +63,7 @@ internal sealed partial class CheckpointIssuer(
             throw new LogIntegrityException($"The checkpoint stored as size {stored.TreeSize} signs size {latest.Size}: the table was edited.");
         }
 
-        await RequireRemembered(latest, trusted, ct);
+        await RequireRemembered(remembered, latest, trusted, ct);
         var state = await log.State(ct);
         var from = latest?.Size ?? 0;
         if (state.Size <= from)
@@ -73,15 +74,34 @@ internal sealed partial class CheckpointIssuer(
         }
 
         var range = await Prefix(latest, ct);
-        await foreach (var (index, storedLeafHash, headers) in log.Leaves(from, state.Size, ct))
+        var previousSeq = from == 0 ? 0 : await log.SequenceAt(from - 1, ct) ?? 0;
+        await foreach (var (index, seq, storedLeafHash, headers) in log.Leaves(from, state.Size, ct))
         {
             if (index != range.Size)
             {
                 throw new LogIntegrityException($"Leaf {range.Size} is missing from the log.");
             }
 
-            var leaf = LedgerLeaves.Rebuild(trusted, headers, out var why)
-                ?? throw new LogIntegrityException($"Leaf {index} cannot be rebuilt from its entry: {why}.");
+            // leaves follow the entries' sequence order, each entry once
+            if (seq <= previousSeq)
+            {
+                throw new LogIntegrityException($"Leaf {index} holds entry {seq}, which does not follow entry {previousSeq} of the leaf before.");
+            }
+
+            previousSeq = seq;
+            var leaf = LedgerLeaves.Rebuild(trusted, headers, out var why);
+            if (leaf is null && !ReferenceEquals(keys.Current.Trusted, trusted))
+            {
+                // the keys were rotated since this attempt began: the entry may be signed by the new key
+                trusted = keys.Current.Trusted;
+                leaf = LedgerLeaves.Rebuild(trusted, headers, out why);
+            }
+
+            if (leaf is null)
+            {
+                throw new LogIntegrityException($"Leaf {index} cannot be rebuilt from its entry: {why}.");
+            }
+
             var leafHash = MerkleHash.Leaf(leaf);
             if (storedLeafHash is null || !leafHash.AsSpan().SequenceEqual(storedLeafHash))
             {
@@ -111,9 +131,9 @@ internal sealed partial class CheckpointIssuer(
     }
 
     /// <summary>The checkpoint this ledger remembers signing must still be in the log: the latest stored one extends it.</summary>
-    private async Task RequireRemembered(Checkpoint? latest, TrustedKeys trusted, CancellationToken ct)
+    private async Task RequireRemembered(string? note, Checkpoint? latest, TrustedKeys trusted, CancellationToken ct)
     {
-        if (memory.Read() is not { } note)
+        if (note is null)
         {
             return;
         }

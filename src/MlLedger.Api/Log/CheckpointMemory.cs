@@ -5,7 +5,8 @@ namespace MlLedger.Api.Log;
 /// <summary>
 /// The largest checkpoint this ledger has signed, kept beside its keys (<c>log-checkpoint.txt</c>), outside the
 /// database: a database owner who deletes the checkpoints, or wipes and regrows the log, cannot make the ledger
-/// sign a tree that does not extend it.
+/// sign a tree that does not extend it. After restoring the database from a backup older than this checkpoint, the
+/// ledger refuses to sign until an operator has confirmed the restore and removed the file (README).
 /// </summary>
 internal sealed class CheckpointMemory(string keysDirectory)
 {
@@ -28,8 +29,14 @@ internal sealed class CheckpointMemory(string keysDirectory)
                 return;
             }
 
-            var staged = Path + ".next";
-            File.WriteAllText(staged, note);
+            // a name of its own (nodes sharing the keys directory never write the same file), on disk before the rename
+            var staged = $"{Path}.{Guid.NewGuid():N}.next";
+            using (var file = new FileStream(staged, FileMode.CreateNew, FileAccess.Write))
+            {
+                file.Write(System.Text.Encoding.UTF8.GetBytes(note));
+                file.Flush(flushToDisk: true);
+            }
+
             File.Move(staged, Path, overwrite: true);
         }
     }

@@ -88,9 +88,15 @@ internal static class LogEndpoints
     /// <summary>One self-check at a time: it reads and verifies the whole ledger.</summary>
     private static readonly SemaphoreSlim SelfChecks = new(1, 1);
 
-    private static async Task<Ok<LogCheckReport>> SelfCheck(LogSelfCheck check, LedgerDatabase database, TrustedKeys trusted, CancellationToken ct)
+    private static async Task<Results<Ok<LogCheckReport>, ProblemHttpResult>> SelfCheck(
+        LogSelfCheck check, LedgerDatabase database, TrustedKeys trusted, HttpContext http, CancellationToken ct)
     {
-        await SelfChecks.WaitAsync(ct);
+        if (!await SelfChecks.WaitAsync(0, ct))
+        {
+            http.Response.Headers.RetryAfter = "10";
+            return Problems.Of(StatusCodes.Status429TooManyRequests, "self-check-running", "A self-check of the ledger is running; ask again when it is done.");
+        }
+
         try
         {
             var report = await check.Run(ct);

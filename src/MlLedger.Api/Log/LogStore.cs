@@ -21,6 +21,14 @@ internal sealed class LogStore(LedgerDatabase database, IDocumentStore store, st
         return await session.LoadAsync<LogState>(LogState.Key, ct) ?? new LogState();
     }
 
+    /// <summary>The sequence number of the entry at leaf <paramref name="index"/>, or null.</summary>
+    public async Task<long?> SequenceAt(long index, CancellationToken ct)
+    {
+        await using var command = database.Source.CreateCommand($"SELECT seq FROM {Table(LogSchema.Leaves)} WHERE idx = $1");
+        command.Parameters.AddWithValue(index);
+        return await command.ExecuteScalarAsync(ct) is long seq ? seq : null;
+    }
+
     /// <summary>The leaf index of the entry with event sequence <paramref name="seq"/>, or null while it is not sequenced.</summary>
     public async Task<long?> LeafIndexOf(long seq, CancellationToken ct)
     {
@@ -52,12 +60,15 @@ internal sealed class LogStore(LedgerDatabase database, IDocumentStore store, st
         return found;
     }
 
-    /// <summary>Leaves [from, to) in index order: index, stored leaf hash (null when missing), the entry's headers (null when deleted).</summary>
-    public async IAsyncEnumerable<(long Index, byte[]? LeafHash, string? Headers)> Leaves(
+    /// <summary>
+    /// Leaves [from, to) in index order: index, the entry's sequence number, stored leaf hash (null when missing),
+    /// the entry's headers (null when deleted).
+    /// </summary>
+    public async IAsyncEnumerable<(long Index, long Seq, byte[]? LeafHash, string? Headers)> Leaves(
         long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var command = database.Source.CreateCommand(
-            $"SELECT l.idx, n.hash, e.headers::text FROM {Table(LogSchema.Leaves)} l " +
+            $"SELECT l.idx, l.seq, n.hash, e.headers::text FROM {Table(LogSchema.Leaves)} l " +
             $"LEFT JOIN {Table(LogSchema.Nodes)} n ON n.level = 0 AND n.idx = l.idx " +
             $"LEFT JOIN {database.EventsTable} e ON e.seq_id = l.seq " +
             "WHERE l.idx >= $1 AND l.idx < $2 ORDER BY l.idx");
@@ -66,7 +77,8 @@ internal sealed class LogStore(LedgerDatabase database, IDocumentStore store, st
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            yield return (reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3));
         }
     }
 

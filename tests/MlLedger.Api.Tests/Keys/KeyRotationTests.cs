@@ -112,7 +112,8 @@ public sealed class KeyRotationTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(privateKey));
         using var active = Integrity.Signing.LedgerSigningKey.FromPem(await File.ReadAllTextAsync(privateKey));
         Assert.Equal((string?)ring.Single(k => (string?)k!["status"] == "active")!["keyId"], active.KeyId);
-        Assert.Empty(Directory.EnumerateFiles(_ledger.KeysDirectory, "*.next"));
+        Assert.False(File.Exists(Path.Combine(_ledger.KeysDirectory, "ledger-signing-key.pem.next")));
+        Assert.False(File.Exists(Path.Combine(_ledger.KeysDirectory, "keyring.json.next")));
     }
 
     [Theory]

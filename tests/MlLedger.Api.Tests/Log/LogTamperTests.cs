@@ -87,4 +87,31 @@ public sealed class LogTamperTests(PostgresFixture postgres) : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<LogIntegrityException>(() => issuer.IssueIfGrown(CancellationToken.None));
         Assert.Contains($"signs size {signed.Checkpoint.Size}: the table was edited", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Leaves_reordered_before_their_first_checkpoint_are_never_signed()
+    {
+        // a ledger whose issuer signs only when asked here (one attempt at start, then hourly)
+        await using var slow = await LedgerApp.StartAsync(postgres,
+            options => options with { Log = options.Log with { CheckpointInterval = TimeSpan.FromHours(1) } });
+        var pipeline = slow.Client("ci-bot", "pipeline");
+        await pipeline.Post("/v1/datasets", Dataset("order-a", "1")).Expect(HttpStatusCode.Created);
+        await pipeline.Post("/v1/datasets", Dataset("order-b", "1")).Expect(HttpStatusCode.Created);
+        var log = slow.Services.GetRequiredService<LogStore>();
+        var entries = await slow.StoredEntries();
+        await Eventually.Get(async () => (await log.State(CancellationToken.None)).Size >= entries ? "sequenced" : null, "the entries' leaves");
+
+        // the last two leaves swap entries, and their stored hashes with them: the tree stays self-consistent
+        await slow.Sql($"UPDATE mlledger.log_leaves SET seq = -seq WHERE idx IN ({entries - 2}, {entries - 1})");
+        await slow.Sql(
+            "UPDATE mlledger.log_leaves l SET seq = -o.seq FROM mlledger.log_leaves o " +
+            $"WHERE l.idx IN ({entries - 2}, {entries - 1}) AND o.idx = {2 * entries - 3} - l.idx");
+        await slow.Sql(
+            "UPDATE mlledger.log_nodes n SET hash = o.hash FROM mlledger.log_nodes o " +
+            $"WHERE n.level = 0 AND o.level = 0 AND n.idx IN ({entries - 2}, {entries - 1}) AND o.idx = {2 * entries - 3} - n.idx");
+
+        var issuer = slow.Services.GetRequiredService<CheckpointIssuer>();
+        var refused = await Assert.ThrowsAsync<LogIntegrityException>(() => issuer.IssueIfGrown(CancellationToken.None));
+        Assert.Contains("does not follow entry", refused.Message, StringComparison.Ordinal);
+    }
 }
