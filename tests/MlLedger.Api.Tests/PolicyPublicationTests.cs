@@ -45,6 +45,7 @@ public sealed class PolicyPublicationTests(PostgresFixture postgres) : IAsyncLif
         await using (var first = await Start(null))
         {
             database = first.ConnectionString;
+            first.KeepDatabase(); // the second start uses it
             oldDigest = await Digest(first);
             allowedDecision = await PromoteWithHoldoutAuc(first, "pub-model", 0.87);
         }

@@ -23,8 +23,14 @@ public sealed class LedgerApp : IAsyncDisposable
     private readonly List<HttpClient> _clients = [];
     private readonly string _directory;
 
-    private LedgerApp(WebApplication app, string directory, string connectionString, TestIssuer issuer, Uri address)
+    private readonly PostgresFixture _postgres;
+    private bool _ownsDatabase;
+
+    private LedgerApp(WebApplication app, string directory, string connectionString, TestIssuer issuer, Uri address,
+        PostgresFixture postgres, bool ownsDatabase)
     {
+        _postgres = postgres;
+        _ownsDatabase = ownsDatabase;
         _app = app;
         _directory = directory;
         ConnectionString = connectionString;
@@ -55,9 +61,10 @@ public sealed class LedgerApp : IAsyncDisposable
         var publicKeyFile = Path.Combine(directory, "issuer.pem");
         await File.WriteAllTextAsync(publicKeyFile, issuer.PublicKeyPem);
 
+        var database = await postgres.CreateDatabaseAsync();
         var options = new LedgerHostOptions
         {
-            ConnectionString = await postgres.CreateDatabaseAsync(),
+            ConnectionString = database,
             KeysDirectory = Path.Combine(directory, "keys"),
             Urls = "http://127.0.0.1:0",
             Jwt = new JwtSettings { Issuer = TestIssuer.Issuer, Audience = TestIssuer.Audience, PublicKeyPemFile = publicKeyFile },
@@ -70,7 +77,13 @@ public sealed class LedgerApp : IAsyncDisposable
         var app = LedgerHost.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LedgerApp(app, directory, options.ConnectionString, issuer, new Uri(address));
+        if (options.ConnectionString != database)
+        {
+            await postgres.DropDatabaseAsync(database); // the host was given another database: this one is not used
+        }
+
+        return new LedgerApp(app, directory, options.ConnectionString, issuer, new Uri(address), postgres,
+            ownsDatabase: options.ConnectionString == database);
     }
 
     /// <summary>An HTTP client carrying a valid token for <paramref name="subject"/> with <paramref name="roles"/>.</summary>
@@ -108,11 +121,19 @@ public sealed class LedgerApp : IAsyncDisposable
         return await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The database outlives this host (another host is started on it); dropping it falls to that one's test.</summary>
+    public void KeepDatabase() => _ownsDatabase = false;
+
     public async ValueTask DisposeAsync()
     {
         _clients.ForEach(c => c.Dispose());
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await _postgres.DropDatabaseAsync(ConnectionString);
+        }
+
         Issuer.Dispose();
         Directory.Delete(_directory, recursive: true);
     }

@@ -124,6 +124,7 @@ public sealed class OfflineVerifyTests(PostgresFixture postgres) : IAsyncLifetim
         var keys = Path.Combine(_directory, "keys");
         CopyDirectory(_ledger.KeysDirectory, keys);
         var connection = _ledger.ConnectionString;
+        _ledger.KeepDatabase();
         await _ledger.DisposeAsync();
         await using (var admin = new Npgsql.NpgsqlConnection(connection))
         {
