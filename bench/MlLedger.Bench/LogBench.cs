@@ -4,13 +4,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MlLedger.Api.Log;
 using MlLedger.Integrity.Checkpoints;
 using MlLedger.Integrity.Merkle;
-using MlLedger.Integrity.Signing;
 using MlLedger.Policies;
 using Npgsql;
-using NpgsqlTypes;
 using static MlLedger.Bench.Report;
 
 namespace MlLedger.Bench;
@@ -25,9 +22,6 @@ namespace MlLedger.Bench;
 /// </summary>
 internal static class LogBench
 {
-    /// <summary>Sequence numbers of synthetic leaves start here, far above any real entry's.</summary>
-    private const long SyntheticSeqBase = 1_000_000_000_000;
-
     private static readonly string[] TrainTags = ["train"];
 
     public static async Task RunAsync(BenchOptions options, CancellationToken ct)
@@ -132,7 +126,7 @@ internal static class LogBench
 
     private static async Task Proofs(BenchLedger ledger, BenchOptions options, CancellationToken ct)
     {
-        var grow = await GrowSynthetic(ledger, options.Leaves, ct);
+        var grow = await SyntheticLog.GrowAsync(ledger, options.Leaves, ct);
         var auditor = ledger.Client("bench-auditor", "auditor");
         var checkpoint = await WaitForCheckpoint(auditor, grow.Size, ct);
         Console.WriteLine($"log grown to {Num(grow.Size)} leaves ({Num(grow.Synthetic)} synthetic) in {F(grow.Elapsed.TotalSeconds, "0.0")} s; " +
@@ -145,7 +139,7 @@ internal static class LogBench
         {
             var index = random.NextInt64(grow.FirstSynthetic, grow.Size);
             var t0 = Stopwatch.GetTimestamp();
-            var proof = await auditor.GetFromJsonAsync<JsonObject>($"/v1/log/proof/inclusion?seq={SyntheticSeqBase + index}", ct);
+            var proof = await auditor.GetFromJsonAsync<JsonObject>($"/v1/log/proof/inclusion?seq={SyntheticLog.SeqBase + index}", ct);
             var t1 = Stopwatch.GetTimestamp();
             var from = random.NextInt64(1, grow.Size);
             var link = await auditor.GetFromJsonAsync<JsonObject>($"/v1/log/proof/consistency?from={from}&to={checkpoint.Size}", ct);
@@ -168,84 +162,6 @@ internal static class LogBench
 
         Console.WriteLine($"GET /v1/log/proof/inclusion at {Num(checkpoint.Size)} leaves ({Num(inclusion.Count)} sequential): {MillisecondsLine(new Distribution(inclusion))}");
         Console.WriteLine($"GET /v1/log/proof/consistency to {Num(checkpoint.Size)} leaves: {MillisecondsLine(new Distribution(consistency))}");
-    }
-
-    private sealed record Grown(long Size, long FirstSynthetic, long Synthetic, TimeSpan Elapsed);
-
-    /// <summary>
-    /// Appends synthetic leaf hashes to the real log with <see cref="CompactRange"/> (the sequencer's tree code):
-    /// leaves, every completed subtree and the new frontier are written as the sequencer writes them, so the
-    /// checkpoint issuer's consistency check against the last real checkpoint passes and it signs the grown tree.
-    /// </summary>
-    private static async Task<Grown> GrowSynthetic(BenchLedger ledger, int target, CancellationToken ct)
-    {
-        var started = Stopwatch.GetTimestamp();
-        await using var connection = new NpgsqlConnection(ledger.ConnectionString);
-        await connection.OpenAsync(ct);
-        var state = await ReadState(connection, ct);
-        var range = CompactRange.FromHashes(state.Size, state.Frontier);
-        var first = range.Size;
-        await using var nodeConnection = new NpgsqlConnection(ledger.ConnectionString);
-        await nodeConnection.OpenAsync(ct);
-        await using (var nodes = await nodeConnection.BeginBinaryImportAsync(
-                         $"COPY {BenchLedger.Schema}.log_nodes (level, idx, hash) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            var leaf = new byte[8];
-            while (range.Size < target)
-            {
-                BitConverter.TryWriteBytes(leaf, range.Size);
-                range.Append(MerkleHash.Leaf(leaf), (node, hash) =>
-                {
-                    nodes.StartRow();
-                    nodes.Write(node.Level, NpgsqlDbType.Integer);
-                    nodes.Write(node.Index, NpgsqlDbType.Bigint);
-                    nodes.Write(hash, NpgsqlDbType.Bytea);
-                });
-            }
-
-            await nodes.CompleteAsync(ct);
-        }
-
-        await using (var leaves = await connection.BeginBinaryImportAsync(
-                         $"COPY {BenchLedger.Schema}.log_leaves (idx, seq) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            for (var index = first; index < range.Size; index++)
-            {
-                await leaves.StartRowAsync(ct);
-                await leaves.WriteAsync(index, NpgsqlDbType.Bigint, ct);
-                await leaves.WriteAsync(SyntheticSeqBase + index, NpgsqlDbType.Bigint, ct);
-            }
-
-            await leaves.CompleteAsync(ct);
-        }
-
-        state.Json["size"] = range.Size;
-        state.Json["frontier"] = new JsonArray([.. range.Hashes.Select(h => JsonValue.Create(Convert.ToBase64String(h)))]);
-        await using var update = new NpgsqlCommand($"UPDATE {BenchLedger.Schema}.mt_doc_logstate SET data = $1::jsonb", connection);
-        update.Parameters.AddWithValue(state.Json.ToJsonString());
-        await update.ExecuteNonQueryAsync(ct);
-
-        // the issuer signs only leaves it can rebuild from entries; these have none, so the checkpoint over them is
-        // signed here, with the ledger's own key, as the issuer would sign it
-        using var key = LedgerSigningKey.FromPem(await File.ReadAllTextAsync(Path.Combine(ledger.KeysDirectory, "ledger-signing-key.pem"), ct));
-        var root = range.Root();
-        await using var checkpoint = new NpgsqlCommand(
-            $"INSERT INTO {BenchLedger.Schema}.log_checkpoints (tree_size, root_hash, note, key_id, issued_at) VALUES ($1, $2, $3, $4, now())", connection);
-        checkpoint.Parameters.AddWithValue(range.Size);
-        checkpoint.Parameters.AddWithValue(root);
-        checkpoint.Parameters.AddWithValue(CheckpointNotes.Sign(new Checkpoint(LogSettings.DefaultOrigin, range.Size, root, []), key));
-        checkpoint.Parameters.AddWithValue(key.KeyId);
-        await checkpoint.ExecuteNonQueryAsync(ct);
-        return new Grown(range.Size, first, range.Size - first, Stopwatch.GetElapsedTime(started));
-    }
-
-    private sealed record LogStateRow(JsonObject Json, long Size, IReadOnlyList<byte[]> Frontier);
-
-    private static async Task<LogStateRow> ReadState(NpgsqlConnection connection, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"SELECT data::text FROM {BenchLedger.Schema}.mt_doc_logstate", connection);
-        var json = JsonNode.Parse((string)(await command.ExecuteScalarAsync(ct) ?? throw new BenchFailure("the log has no state yet")))!.AsObject();
-        return new LogStateRow(json, (long)json["size"]!, json["frontier"]!.AsArray().Select(h => Convert.FromBase64String((string)h!)).ToList());
     }
 
     /// <summary>The sequencer's last appended sequence number, the latest checkpoint's size (-1 when none) and the tree size.</summary>

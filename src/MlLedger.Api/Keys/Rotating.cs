@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,8 +24,7 @@ internal static class Rotating
     public static async Task<Created<KeyRotationView>> Handle(
         HttpContext http, LedgerKeys keys, KeyDirectory directory, IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
-        var actor = new Actor(http.User.FindFirstValue("sub") ?? throw new InvalidOperationException("authenticated principal without sub"),
-            http.User.FindAll("roles").Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList());
+        var actor = LedgerWriter.ActorOf(http.User);
         var view = await keys.RotateExclusiveAsync(current => Rotate(current, actor, directory, store, clock), ct);
         return TypedResults.Created("/v1/keys", view);
     }

@@ -27,4 +27,9 @@ internal static class EntryHeaders
 
     public static DsseEnvelope? ReadEnvelope(IEvent e) =>
         Read(e, Envelope) is { } json ? DsseEnvelope.Parse(json) : null;
+
+    /// <summary>The envelope in a stored row's headers JSON; null when there is none.</summary>
+    /// <exception cref="FormatException">The envelope is there but cannot be read.</exception>
+    public static DsseEnvelope? ParseEnvelope(string? headersJson) =>
+        Storage.LedgerDatabase.Header(headersJson, Envelope) is { } json ? DsseEnvelope.Parse(json) : null;
 }

@@ -129,7 +129,8 @@ internal sealed class LedgerWriter(IDocumentStore store, LedgerKeys keys, TimePr
         }
     }
 
-    private static Actor ActorOf(ClaimsPrincipal user) =>
+    /// <summary>Who is writing: the validated token's subject and roles.</summary>
+    public static Actor ActorOf(ClaimsPrincipal user) =>
         new(user.FindFirstValue("sub") ?? throw new InvalidOperationException("authenticated principal without sub"),
             user.FindAll("roles").Select(c => c.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
 

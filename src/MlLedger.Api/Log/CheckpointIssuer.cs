@@ -191,17 +191,32 @@ internal sealed partial class CheckpointIssuer(
                 "the log was rewritten.");
     }
 
+    /// <summary>
+    /// The last note verified, so that a tick on an unchanged log (the latest and the remembered checkpoint are
+    /// usually the same note) does not verify it again. Keys are only ever added, so a note stays verified.
+    /// </summary>
+    private VerifiedCheckpoint? _lastVerified;
+
     private Checkpoint Verified(string note, TrustedKeys trusted, string what)
     {
+        if (_lastVerified is { } last && string.Equals(last.Note, note, StringComparison.Ordinal))
+        {
+            return last.Checkpoint;
+        }
+
         try
         {
-            return CheckpointNotes.Verify(note, settings.Origin, trusted.All.Select(k => k.Key));
+            var checkpoint = CheckpointNotes.Verify(note, settings.Origin, trusted.All.Select(k => k.Key));
+            _lastVerified = new VerifiedCheckpoint(note, checkpoint); // one reference: safe to read from another call
+            return checkpoint;
         }
         catch (Exception e) when (e is NoteVerificationException or FormatException)
         {
             throw new LogIntegrityException($"The checkpoint {what} does not verify: {e.Message}", e);
         }
     }
+
+    private sealed record VerifiedCheckpoint(string Note, Checkpoint Checkpoint);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "No checkpoint was issued")]
     private static partial void LogIssueFailed(ILogger logger, Exception error);

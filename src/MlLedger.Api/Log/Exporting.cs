@@ -113,9 +113,7 @@ internal static class Exporting
             DsseEnvelope envelope;
             try
             {
-                envelope = LedgerDatabase.Header(headers, EntryHeaders.Envelope) is { } json
-                    ? DsseEnvelope.Parse(json)
-                    : new DsseEnvelope("", [], []);
+                envelope = EntryHeaders.ParseEnvelope(headers) ?? new DsseEnvelope("", [], []);
             }
             catch (FormatException)
             {

@@ -1,5 +1,4 @@
 using MlLedger.Api.Ledger;
-using MlLedger.Api.Storage;
 using MlLedger.Integrity.Dsse;
 using MlLedger.Integrity.Entries;
 using MlLedger.Integrity.Signing;
@@ -18,7 +17,7 @@ internal static class LedgerLeaves
         DsseEnvelope? envelope;
         try
         {
-            envelope = LedgerDatabase.Header(headersJson, EntryHeaders.Envelope) is { } json ? DsseEnvelope.Parse(json) : null;
+            envelope = EntryHeaders.ParseEnvelope(headersJson);
         }
         catch (FormatException e)
         {

@@ -92,7 +92,7 @@ public sealed class AuditBundleReader
             throw new AuditBundleFormatException(1, "the bundle is empty: no header line.", isTruncated: true);
         }
 
-        return AuditLineParser.ParseHeader(header.Span, lines.LineNumber);
+        return AuditHeaderParser.ParseHeader(header.Span, lines.LineNumber);
     }
 
     private void Start()
