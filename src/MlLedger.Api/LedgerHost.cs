@@ -11,6 +11,7 @@ using MlLedger.Api.Hosting;
 using MlLedger.Api.Http;
 using MlLedger.Api.Keys;
 using MlLedger.Api.Ledger;
+using MlLedger.Api.Lineage;
 using MlLedger.Api.Log;
 using MlLedger.Api.Models;
 using MlLedger.Api.Policies;
@@ -81,6 +82,7 @@ public static class LedgerHost
         services.AddSingleton(options.Log);
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<IDocumentStore>(), options.Schema));
         services.AddSingleton<LogProofs>();
+        services.AddSingleton(sp => new LineageQuery(sp.GetRequiredService<LedgerDatabase>(), options.Schema));
         services.AddSingleton<LogSelfCheck>();
         services.AddSingleton(new CheckpointMemory(options.KeysDirectory));
         services.AddSingleton<CheckpointIssuer>();
@@ -108,6 +110,7 @@ public static class LedgerHost
         app.MapDeployments();
         app.MapEntries();
         app.MapLog();
+        app.MapLineage();
         app.MapPolicies();
         return app;
     }

@@ -1,6 +1,9 @@
 using FluentValidation;
 using MlLedger.Api.Http;
+using System.Text.Json.Nodes;
 using MlLedger.Api.Ledger;
+using MlLedger.Api.Lineage;
+using MlLedger.Api.Policies;
 using MlLedger.Domain;
 using MlLedger.Domain.Datasets;
 
@@ -15,7 +18,8 @@ internal sealed class WithdrawDatasetValidator : AbstractValidator<WithdrawDatas
 
 internal static class Withdrawing
 {
-    public static Task<IResult> Handle(string id, WithdrawDatasetRequest request, HttpContext http, LedgerWriter writer) =>
+    /// <summary>Withdraws the dataset; the answer's <c>impact</c> names what was built on it and where that is deployed now.</summary>
+    public static Task<IResult> Handle(string id, WithdrawDatasetRequest request, HttpContext http, LedgerWriter writer, LineageQuery lineage) =>
         writer.Execute(http, request, async ledger =>
         {
             var stream = await ledger.FetchPrimary<Dataset>(StreamKeys.Dataset(id));
@@ -23,6 +27,7 @@ internal static class Withdrawing
             WriteContext.RequireFound(state.Status != DatasetStatus.Unregistered, $"Dataset {id}");
             var events = DatasetDecider.Decide(new WithdrawDataset(request.Reason, ledger.Actor.Id, ledger.Now), state);
             await ledger.Append(stream, events, DatasetEndpoints.Subject(id, state.Sha256));
-            return new WriteOutcome.Done(id, stream.Key!);
+            var impact = await Impact.Of(id, new AsOfView(null, null), LineageCut.Now, lineage, ledger.Cancellation);
+            return new WriteOutcome.Done(id, stream.Key!) { Body = new JsonObject { ["impact"] = PolicyJson.Node(impact with { Status = "withdrawn" }) } };
         });
 }

@@ -170,7 +170,7 @@ internal sealed class LedgerWriter(IDocumentStore store, LedgerKeys keys, TimePr
             WriteOutcome.Created created => new WithETag(TypedResults.Created(created.Location, receipt), etag),
             WriteOutcome.RecordedRefusal refusal => new WithETag(Problems.Of(StatusCodes.Status409Conflict, refusal.Code, refusal.Detail,
                 Extensions(refusal.Body, receipt)), etag),
-            WriteOutcome.Answered answered => new WithETag(TypedResults.Ok(Extensions(answered.Body, receipt)), etag),
+            WriteOutcome.Answered or WriteOutcome.Done { Body: not null } => new WithETag(TypedResults.Ok(Extensions(outcome.Body, receipt)), etag),
             _ => new WithETag(TypedResults.Ok(receipt), etag),
         };
     }
@@ -183,6 +183,7 @@ internal sealed class LedgerWriter(IDocumentStore store, LedgerKeys keys, TimePr
             fields[name] = value?.DeepClone();
         }
 
+        fields["version"] = receipt.Version;
         fields["entries"] = receipt.Entries;
         return fields;
     }

@@ -34,6 +34,10 @@ internal static class MartenSetup
         options.Projections.Add(new PolicySetHistoryProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new LedgerKeyHistoryProjection(), ProjectionLifecycle.Inline);
 
+        // the lineage graph, indexed as the events commit
+        options.Storage.ExtendedSchemaObjects.AddRange(Lineage.LineageSchema.Tables(schema));
+        options.Projections.Add(new Lineage.LineageProjection(schema), ProjectionLifecycle.Inline);
+
         // policy decisions look up a model version's promotions to a stage
         options.Schema.For<MlLedger.Domain.Promotions.Promotion>().Index(p => p.ModelVersionId);
 
