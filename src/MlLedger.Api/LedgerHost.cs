@@ -16,6 +16,7 @@ using MlLedger.Api.Log;
 using MlLedger.Api.Models;
 using MlLedger.Api.Policies;
 using MlLedger.Api.Promotions;
+using MlLedger.Api.Reports;
 using MlLedger.Api.Storage;
 using MlLedger.Integrity.Entries;
 using MlLedger.Integrity.Signing;
@@ -83,6 +84,8 @@ public static class LedgerHost
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<IDocumentStore>(), options.Schema));
         services.AddSingleton<LogProofs>();
         services.AddSingleton(sp => new LineageQuery(sp.GetRequiredService<LedgerDatabase>(), options.Schema));
+        services.AddSingleton(sp => new LedgerEntries(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<LedgerKeys>(), options.Schema));
+        services.AddSingleton<ReportServices>();
         services.AddSingleton<LogSelfCheck>();
         services.AddSingleton(new CheckpointMemory(options.KeysDirectory));
         services.AddSingleton<CheckpointIssuer>();
@@ -111,6 +114,7 @@ public static class LedgerHost
         app.MapEntries();
         app.MapLog();
         app.MapLineage();
+        app.MapReports();
         app.MapPolicies();
         return app;
     }

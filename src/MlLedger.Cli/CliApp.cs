@@ -12,6 +12,8 @@ internal static class CliApp
         VerifyStreamCommand.Create(),
         KeysCommand.Create(),
         VerifyCommand.Create(),
+        VerifyReportCommand.Create(),
+        ReportCommand.Create(),
         CheckCommand.Create(),
         PolicyCommand.Create(),
     };

@@ -16,6 +16,8 @@ public static class StreamKeys
 
     public static string PolicyCheck(string checkId) => $"policy-checks/{checkId}";
 
+    public static string Report(string reportId) => $"reports/{reportId}";
+
     /// <summary>One stream holds every rotation of the ledger's signing key, in order.</summary>
     public const string LedgerKeys = "ledger-keys";
 }

@@ -14,7 +14,7 @@ public sealed class EventCatalogTests
         "DeploymentBlocked", "DeploymentRecorded", "DeploymentRetired", "DeploymentRolledBack", "EvaluationRecorded",
         "LedgerKeyRotated", "ModelVersionRegistered", "ModelVersionRetired", "ModelVersionStageChanged", "PolicyCheckPerformed",
         "PolicyEvaluated", "PolicySetPublished", "PromotionApproved", "PromotionRejected", "PromotionRequested",
-        "PromotionWithdrawn",
+        "PromotionWithdrawn", "ReportIssued",
     ];
 
     [Fact]
@@ -33,7 +33,8 @@ public sealed class EventCatalogTests
                 || t.Name.EndsWith("Retired", StringComparison.Ordinal) || t.Name.EndsWith("Blocked", StringComparison.Ordinal)
                 || t.Name.EndsWith("RolledBack", StringComparison.Ordinal) || t.Name.EndsWith("Evaluated", StringComparison.Ordinal)
                 || t.Name.EndsWith("Published", StringComparison.Ordinal) || t.Name.EndsWith("Performed", StringComparison.Ordinal)
-                || t.Name.EndsWith("Rotated", StringComparison.Ordinal))
+                || t.Name.EndsWith("Rotated", StringComparison.Ordinal)
+                || t.Name.EndsWith("Issued", StringComparison.Ordinal))
             .Where(t => !t.IsAbstract && !t.IsEnum)
             .ToHashSet();
         Assert.Equal(domainEvents.OrderBy(t => t.Name), EventCatalog.Types.Values.OrderBy(t => t.Name));

@@ -4,6 +4,7 @@ using MlLedger.Domain.Keys;
 using MlLedger.Domain.Models;
 using MlLedger.Domain.Policies;
 using MlLedger.Domain.Promotions;
+using MlLedger.Domain.Reports;
 
 namespace MlLedger.Api.Ledger;
 
@@ -36,6 +37,7 @@ public static class EventCatalog
         ["PolicySetPublished"] = typeof(PolicySetPublished),
         ["PolicyCheckPerformed"] = typeof(PolicyCheckPerformed),
         ["LedgerKeyRotated"] = typeof(LedgerKeyRotated),
+        ["ReportIssued"] = typeof(ReportIssued),
     };
 
     private static readonly Dictionary<Type, string> Names = Types.ToDictionary(p => p.Value, p => p.Key);

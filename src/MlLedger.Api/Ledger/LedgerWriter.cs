@@ -129,6 +129,21 @@ internal sealed class LedgerWriter(IDocumentStore store, LedgerKeys keys, TimePr
         }
     }
 
+    /// <summary>
+    /// Records entries for a request whose answer is something else than a receipt (an issued report's PDF): the
+    /// handler appends on new streams only, so there is no race to retry; the receipts of the committed entries come back.
+    /// </summary>
+    public async Task<IReadOnlyList<EntryReceipt>> Record(HttpContext http, Func<WriteContext, Task<WriteOutcome>> handler)
+    {
+        var ct = http.RequestAborted;
+        using var lease = await keys.EnterWriteAsync(ct);
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        var context = new WriteContext(session, lease.Keys.Sealer, lease.Keys.Trusted, ActorOf(http.User), clock.GetUtcNow(), null, ct);
+        await context.CommitAsync(await handler(context), idempotency: null);
+        return context.Appended.Select(e => new EntryReceipt(e.Event.Sequence, EntryHeaders.Read(e.Event, EntryHeaders.Hash)!)).ToList();
+    }
+
     /// <summary>Who is writing: the validated token's subject and roles.</summary>
     public static Actor ActorOf(ClaimsPrincipal user) =>
         new(user.FindFirstValue("sub") ?? throw new InvalidOperationException("authenticated principal without sub"),

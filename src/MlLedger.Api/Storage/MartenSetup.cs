@@ -33,6 +33,7 @@ internal static class MartenSetup
         options.Projections.Add(new PolicyCheckProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new PolicySetHistoryProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new LedgerKeyHistoryProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new IssuedReportProjection(), ProjectionLifecycle.Inline);
 
         // the lineage graph, indexed as the events commit
         options.Storage.ExtendedSchemaObjects.AddRange(Lineage.LineageSchema.Tables(schema));

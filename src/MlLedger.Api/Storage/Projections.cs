@@ -6,6 +6,7 @@ using MlLedger.Domain.Keys;
 using MlLedger.Domain.Models;
 using MlLedger.Domain.Policies;
 using MlLedger.Domain.Promotions;
+using MlLedger.Domain.Reports;
 
 namespace MlLedger.Api.Storage;
 
@@ -97,4 +98,14 @@ internal sealed class LedgerKeyHistoryProjection : SingleStreamProjection<Ledger
 
     public override LedgerKeyHistory? Evolve(LedgerKeyHistory? snapshot, string id, IEvent e) =>
         LedgerKeyHistory.Evolve(snapshot ?? LedgerKeyHistory.Initial, e.Data);
+}
+
+internal sealed class IssuedReportProjection : SingleStreamProjection<IssuedReport, string>
+{
+    public IssuedReportProjection()
+    {
+        IncludeType<ReportIssued>();
+    }
+
+    public override IssuedReport? Evolve(IssuedReport? snapshot, string id, IEvent e) => IssuedReport.Evolve(snapshot ?? IssuedReport.Initial, e.Data);
 }

@@ -1,0 +1,88 @@
+using MlLedger.Domain.Deployments;
+using MlLedger.Domain.Keys;
+using MlLedger.Domain.Policies;
+using MlLedger.Domain.Promotions;
+using MlLedger.Reports.Model;
+
+namespace MlLedger.Api.Reports;
+
+/// <summary>Gathers an audit period report: what happened in [from, to), as of a checkpoint.</summary>
+internal static class AuditPeriodData
+{
+    private static readonly string[] Types =
+    [
+        "PromotionRequested", "ApprovalGranted", "ApprovalRejected", "PolicyEvaluated", "PromotionApproved", "PromotionRejected", "PromotionWithdrawn",
+        "DeploymentRecorded", "DeploymentBlocked", "DeploymentRolledBack", "DeploymentRetired", "PolicySetPublished", "LedgerKeyRotated",
+    ];
+
+    public static async Task<AuditPeriodReport> Gather(DateTimeOffset from, DateTimeOffset to, ReportBasis basis, LedgerEntries entries, CancellationToken ct)
+    {
+        var read = await entries.OfTypes(Types, basis.Cut, ct);
+        bool In(DateTimeOffset at) => at >= from && at < to;
+
+        var cited = new SortedDictionary<long, LedgerEntry>();
+        void Cite(IEnumerable<LedgerEntry> es)
+        {
+            foreach (var e in es)
+            {
+                cited[e.Seq] = e;
+            }
+        }
+
+        // a promotion is in the period when it was requested or closed in it; all its entries are cited
+        var promotions = new List<PromotionRow>();
+        var approvals = new List<ApprovalRow>();
+        var exceptions = new List<DutyException>();
+        foreach (var stream in read.Where(e => e.Event is PromotionEvent).GroupBy(e => e.Stream, StringComparer.Ordinal))
+        {
+            if (ReportRowsOf.Promotion(stream) is not { } row || !(In(row.RequestedAt) || row.ClosedAt is { } closed && In(closed)))
+            {
+                continue;
+            }
+
+            promotions.Add(row);
+            Cite(stream);
+            var reviews = ReportRowsOf.Approvals(stream, row).ToList();
+            approvals.AddRange(reviews.Where(a => In(a.At)));
+            exceptions.AddRange(reviews.Where(a => a.Approver == row.RequestedBy)
+                .Select(a => new DutyException(a.Approver, "requested the promotion and also reviewed it", row.PromotionId, a.Seq)));
+            exceptions.AddRange(reviews.GroupBy(a => a.Approver, StringComparer.Ordinal).Where(g => g.Count() > 1)
+                .Select(g => new DutyException(g.Key, $"reviewed the same promotion {g.Count()} times", row.PromotionId, g.Last().Seq)));
+        }
+
+        var deployments = new List<DeploymentRow>();
+        foreach (var stream in read.Where(e => e.Event is DeploymentEvent).GroupBy(e => e.Stream, StringComparer.Ordinal))
+        {
+            var rows = ReportRowsOf.Deployments(stream).Where(r => In(r.At)).ToList();
+            deployments.AddRange(rows);
+            var seqs = rows.Select(r => r.Seq).ToHashSet();
+            Cite(stream.Where(e => seqs.Contains(e.Seq)));
+        }
+
+        var policySets = read.Where(e => e.Event is PolicySetPublished p && In(p.PublishedAt)).ToList();
+        var rotations = read.Where(e => e.Event is LedgerKeyRotated && In(e.OccurredAt)).ToList();
+        Cite(policySets);
+        Cite(rotations);
+
+        var frame = new ReportFrame(ReportKinds.AuditPeriod, $"{Format(from)} to {Format(to)}", basis.Printed,
+            cited.Values.Select(e => e.Cite()).ToList());
+        return new AuditPeriodReport(
+            frame, from, to,
+            promotions.OrderBy(p => p.Seq).ToList(),
+            deployments.OrderBy(d => d.Seq).ToList(),
+            promotions.Where(p => p.Status == "rejected").OrderBy(p => p.Seq).ToList(),
+            deployments.Where(d => d.Event == "blocked").OrderBy(d => d.Seq).ToList(),
+            approvals.GroupBy(a => a.Approver, StringComparer.Ordinal)
+                .Select(g => new ApproverTally(g.Key, g.Count(a => a.Decision == "approved"), g.Count(a => a.Decision == "rejected")))
+                .OrderBy(t => t.Approver, StringComparer.Ordinal).ToList(),
+            exceptions.OrderBy(e => e.Seq).ToList(),
+            policySets.Select(e => (PolicySetPublished)e.Event)
+                .Select((p, i) => new PolicySetChange(p.Digest, p.Files.Select(f => f.Name).ToList(), p.PublishedBy, p.PublishedAt, policySets[i].Seq))
+                .ToList(),
+            rotations.Select(e => (Entry: e, Rotation: (LedgerKeyRotated)e.Event))
+                .Select(r => new KeyRotationRow(r.Rotation.PreviousKeyId, r.Rotation.NewKeyId, r.Rotation.RotatedBy, r.Entry.OccurredAt, r.Entry.Seq))
+                .ToList());
+    }
+
+    public static string Format(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+}

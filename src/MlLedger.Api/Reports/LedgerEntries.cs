@@ -1,0 +1,122 @@
+using System.Text.Json;
+using MlLedger.Api.Keys;
+using MlLedger.Api.Ledger;
+using MlLedger.Api.Log;
+using MlLedger.Api.Storage;
+using MlLedger.Integrity.Entries;
+using MlLedger.Integrity.Merkle;
+using MlLedger.Integrity.Statements;
+using MlLedger.Reports.Model;
+using Npgsql;
+
+namespace MlLedger.Api.Reports;
+
+/// <summary>
+/// One sequenced entry as a report reads it: the event its envelope states (not the stored JSON row), and the leaf the
+/// log holds for it, which commits to that envelope.
+/// </summary>
+internal sealed record LedgerEntry(
+    long Seq, long LeafIndex, string LeafHash, string Stream, long Version, string EventType, object Event, string Actor, DateTimeOffset OccurredAt)
+{
+    public Citation Cite() => new(Seq, LeafIndex, LeafHash, Stream, EventType);
+}
+
+/// <summary>An entry's envelope does not match its leaf or its row: the report is not issued (run the log self-check).</summary>
+internal sealed class ReportIntegrityException(string message) : Exception(message);
+
+/// <summary>
+/// Reads the entries a report rests on, up to a cut (the sequence number of the last leaf under its checkpoint). Each
+/// entry's event is taken from its signed envelope, and the leaf rebuilt from that envelope must hash to the stored
+/// leaf hash, so what a report prints is what the checkpoint commits to.
+/// </summary>
+internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, string schema)
+{
+    private static readonly JsonSerializerOptions Json = LedgerJson.Create();
+    private readonly string _schema = LogSchema.Quote(schema);
+
+    private string Select =>
+        $"SELECT e.seq_id, l.idx, n.hash, e.stream_id, e.version, e.type, e.headers::text FROM {database.EventsTable} e " +
+        $"JOIN {_schema}.{LogSchema.Leaves} l ON l.seq = e.seq_id " +
+        $"JOIN {_schema}.{LogSchema.Nodes} n ON n.level = 0 AND n.idx = l.idx ";
+
+    /// <summary>Every sequenced entry of <paramref name="streams"/> at or before <paramref name="cut"/>, in sequence order.</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> OfStreams(IReadOnlyCollection<string> streams, long cut, CancellationToken ct)
+    {
+        await using var command = database.Source.CreateCommand(Select + "WHERE e.stream_id = ANY($1) AND e.seq_id <= $2 ORDER BY e.seq_id");
+        command.Parameters.AddWithValue(streams.Distinct(StringComparer.Ordinal).ToArray());
+        command.Parameters.AddWithValue(cut);
+        return await Read(command, ct);
+    }
+
+    /// <summary>Every sequenced entry of the event <paramref name="types"/> at or before <paramref name="cut"/>, in sequence order.</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> OfTypes(IReadOnlyCollection<string> types, long cut, CancellationToken ct)
+    {
+        await using var command = database.Source.CreateCommand(Select + "WHERE e.type = ANY($1) AND e.seq_id <= $2 ORDER BY e.seq_id");
+        command.Parameters.AddWithValue(types.ToArray());
+        command.Parameters.AddWithValue(cut);
+        return await Read(command, ct);
+    }
+
+    /// <summary>The entry at sequence number <paramref name="seq"/> (it must be sequenced).</summary>
+    public async Task<LedgerEntry> At(long seq, CancellationToken ct)
+    {
+        await using var command = database.Source.CreateCommand(Select + "WHERE e.seq_id = $1");
+        command.Parameters.AddWithValue(seq);
+        var found = await Read(command, ct);
+        return found.Count == 1 ? found[0] : throw new ReportIntegrityException($"Entry {seq} is under the checkpoint but cannot be read.");
+    }
+
+    private async Task<IReadOnlyList<LedgerEntry>> Read(NpgsqlCommand command, CancellationToken ct)
+    {
+        var rows = new List<(long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Headers)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3), reader.GetInt64(4),
+                    reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+            }
+        }
+
+        var trusted = keys.Current.Trusted;
+        // decoding is hashing and JSON: spread over the cores for large reports, order kept
+        return rows.Count < 256
+            ? rows.Select(r => Decode(r, trusted)).ToList()
+            : rows.AsParallel().AsOrdered().Select(r => Decode(r, trusted)).ToList();
+    }
+
+    private static LedgerEntry Decode(
+        (long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Headers) row, Integrity.Signing.TrustedKeys trusted)
+    {
+        var envelope = EntryHeaders.ParseEnvelope(row.Headers);
+        if (envelope is not { Signatures.Count: 1 } || trusted.Find(envelope.Signatures[0].KeyId) is not { } signer)
+        {
+            throw new ReportIntegrityException($"Entry {row.Seq} has no envelope signed by a ledger key.");
+        }
+
+        if (!MerkleHash.Leaf(LeafBody.Build(envelope, signer.Key)).AsSpan().SequenceEqual(row.Hash))
+        {
+            throw new ReportIntegrityException($"Entry {row.Seq}'s envelope does not match its leaf {row.Index} in the log.");
+        }
+
+        SignedEvent signed;
+        try
+        {
+            signed = SignedEvent.Read(envelope);
+        }
+        catch (StatementFormatException e)
+        {
+            throw new ReportIntegrityException($"Entry {row.Seq}'s statement cannot be read: {e.Message}");
+        }
+
+        if (signed.EventType != row.Type || signed.StreamId != row.Stream || signed.StreamVersion != row.Version ||
+            !EventCatalog.Types.TryGetValue(signed.EventType, out var type))
+        {
+            throw new ReportIntegrityException($"Entry {row.Seq}'s envelope names another event than its row.");
+        }
+
+        var data = signed.Event.Deserialize(type, Json) ?? throw new ReportIntegrityException($"Entry {row.Seq} has an empty event.");
+        return new LedgerEntry(row.Seq, row.Index, Convert.ToHexStringLower(row.Hash), row.Stream, row.Version, signed.EventType, data,
+            signed.Actor, signed.OccurredAt);
+    }
+}
