@@ -56,7 +56,7 @@ public static class AuditPeriodReportPdf
             c.Callout($"No separation-of-duties exceptions: in {window} no one held two roles the rules keep apart (such as requesting and approving the same promotion).", Tone.Good);
         else
             c.Table(
-                [new Column("Person", 1.5, CellStyle.Bold), new Column("What", 4), new Column("Promotion", 1.6), new Column("Seq", 0.6, CellStyle.Number)],
+                [new Column("Person", 1.5, CellStyle.Bold), new Column("What", 4), new Column("Promotion", 1.6), new Column("Seq", 0.8, CellStyle.Number)],
                 report.SeparationOfDutiesExceptions.Select(e => new Row([e.Person, e.What, e.PromotionId, Text.Number(e.Seq)], Tone.Alert)));
 
         c.Heading("Policy set changes");
@@ -64,7 +64,7 @@ public static class AuditPeriodReportPdf
         else
             c.Table(
                 [new Column("Policy set digest", 2.6, CellStyle.Mono), new Column("Files", 2.4), new Column("Published by", 1.2), new Column("At", 1.4),
-                 new Column("Seq", 0.6, CellStyle.Number)],
+                 new Column("Seq", 0.8, CellStyle.Number)],
                 report.PolicySetChanges.Select(p => new Row(p.Digest, string.Join("\n", p.Files), p.PublishedBy, Text.Time(p.At), Text.Number(p.Seq))));
 
         c.Heading("Key rotations");
@@ -72,7 +72,7 @@ public static class AuditPeriodReportPdf
         else
             c.Table(
                 [new Column("Retired key", 2.4, CellStyle.Mono), new Column("New key", 2.4, CellStyle.Mono), new Column("Rotated by", 1.2), new Column("At", 1.4),
-                 new Column("Seq", 0.6, CellStyle.Number)],
+                 new Column("Seq", 0.8, CellStyle.Number)],
                 report.KeyRotations.Select(k => new Row(k.RetiredKeyId, k.NewKeyId, k.RotatedBy, Text.Time(k.At), Text.Number(k.Seq))));
 
         VerificationAppendix.Draw(c, report.Frame);

@@ -17,7 +17,7 @@ public static class ComplianceReportPdf
         using var c = new ReportComposer(report.Frame, "Compliance report");
         Cover(c, report);
 
-        c.Heading("Lineage", 200);
+        c.Heading("Lineage", LineageDrawing.PlannedHeight(report.Lineage) + 30);
         c.Paragraph("From the datasets (upstream first) to the model version, its promotions, approvals and policy decisions, and its deployments.",
             c.Theme.Body, c.Theme.MutedBrush);
         LineageDrawing.Draw(c, report.Lineage);
@@ -102,7 +102,7 @@ public static class ComplianceReportPdf
         }
         c.Table(
             [new Column("Dataset", 2.2, CellStyle.Bold), new Column("Metric", 1.6), new Column("Value", 0.9, CellStyle.Number),
-             new Column("Recorded by", 1.5), new Column("At", 1.5), new Column("Seq", 0.6, CellStyle.Number)],
+             new Column("Recorded by", 1.5), new Column("At", 1.5), new Column("Seq", 0.8, CellStyle.Number)],
             evaluations.SelectMany(e => e.Metrics.Count == 0
                 ? [new Row(e.Dataset, "(no metrics)", "—", e.RecordedBy, Text.Time(e.At), Text.Number(e.Seq))]
                 : e.Metrics.Select(m => new Row(e.Dataset, m.Name, Text.Number(m.Value), e.RecordedBy, Text.Time(e.At), Text.Number(e.Seq)))));

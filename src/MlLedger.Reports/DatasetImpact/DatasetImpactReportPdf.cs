@@ -35,7 +35,7 @@ public static class DatasetImpactReportPdf
             c.Callout($"{Text.Plural(live, "deployment serves", "deployments serve")} a model downstream of this withdrawn dataset right now.", Tone.Alert);
         DatasetBlocks.Detail(c, d, $"Dataset {d.Id}");
 
-        c.Heading("Downstream", 200);
+        c.Heading("Downstream", LineageDrawing.PlannedHeight(report.Downstream));
         LineageDrawing.Draw(c, report.Downstream);
 
         c.Heading("Derived datasets");
@@ -43,7 +43,7 @@ public static class DatasetImpactReportPdf
         else
             c.Table(
                 [new Column("Dataset", 1.8, CellStyle.Bold), new Column("Derived from", 1.5), new Column("SHA-256", 3, CellStyle.Mono), new Column("License", 1),
-                 new Column("Personal data", 0.8), new Column("Withdrawn", 1.6), new Column("Seq", 0.6, CellStyle.Number)],
+                 new Column("Personal data", 0.8), new Column("Withdrawn", 1.6), new Column("Seq", 0.8, CellStyle.Number)],
                 report.DerivedDatasets.Select(x => new Row([
                     x.Id, string.Join(", ", x.DerivedFrom), x.Sha256, x.License, x.ContainsPersonalData ? "yes" : "no",
                     DatasetBlocks.IsWithdrawn(x) ? DatasetBlocks.Withdrawal(x) : "no", Text.Number(x.Seq),
@@ -54,7 +54,7 @@ public static class DatasetImpactReportPdf
         else
             c.Table(
                 [new Column("Model", 1.5, CellStyle.Bold), new Column("Version", 0.8), new Column("Relation", 2), new Column("Stage", 0.9),
-                 new Column("Artifact SHA-256", 3, CellStyle.Mono), new Column("Seq", 0.6, CellStyle.Number)],
+                 new Column("Artifact SHA-256", 3, CellStyle.Mono), new Column("Seq", 0.8, CellStyle.Number)],
                 report.Models.Select(m => new Row(m.Model, m.Version, m.Relation, m.Stage, m.ArtifactSha256, Text.Number(m.Seq))));
 
         c.Heading("Deployments");
@@ -62,7 +62,7 @@ public static class DatasetImpactReportPdf
         else
             c.Table(
                 [new Column("Deployment", 1.3, CellStyle.Bold), new Column("Subject", 1.4), new Column("Environment", 1.4), new Column("Status", 1.2, CellStyle.Bold),
-                 new Column("Artifact SHA-256", 2.6, CellStyle.Mono), new Column("Seq", 0.6, CellStyle.Number)],
+                 new Column("Artifact SHA-256", 2.6, CellStyle.Mono), new Column("Seq", 0.8, CellStyle.Number)],
                 report.Deployments.Select(x => new Row([
                     x.DeploymentId, x.Subject, x.Endpoint is null ? x.Environment : $"{x.Environment}\n{x.Endpoint}",
                     IsLive(x.Status) ? $"deployed now ({x.Status})" : x.Status, x.ArtifactSha256, Text.Number(x.Seq),

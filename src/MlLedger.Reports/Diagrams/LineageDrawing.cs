@@ -31,6 +31,12 @@ internal static class LineageDrawing
     public static bool IsAlarming(string? status) =>
         status is not null && AlarmingWords.Any(w => status.Contains(w, StringComparison.OrdinalIgnoreCase));
 
+    const double LegendHeight = 18;
+
+    /// <summary>The height the whole diagram takes at full scale (more than a page when it will be scaled or cut).</summary>
+    public static double PlannedHeight(LineageDiagram diagram) =>
+        diagram.Nodes.Count == 0 ? 20 : LineagePlanner.Plan(diagram, ReportComposer.Width, double.MaxValue).Height + LegendHeight + 14;
+
     public static void Draw(ReportComposer c, LineageDiagram diagram)
     {
         if (diagram.Nodes.Count == 0)
@@ -38,10 +44,10 @@ internal static class LineageDrawing
             c.Nothing("No lineage recorded as of this checkpoint.");
             return;
         }
-        const double legendHeight = 18;
-        var wanted = LineagePlanner.Plan(diagram, ReportComposer.Width, double.MaxValue).Height + legendHeight;
-        if (wanted > c.Remaining) c.NewPage();
-        var layout = LineagePlanner.Plan(diagram, ReportComposer.Width, c.Remaining - legendHeight - 6);
+        // A diagram taller than the space left starts a page of its own, unless only its heading is on this one.
+        var nearTop = c.Remaining > ReportComposer.ContentBottom - ReportComposer.ContentTop - 80;
+        if (PlannedHeight(diagram) > c.Remaining && !nearTop) c.NewPage();
+        var layout = LineagePlanner.Plan(diagram, ReportComposer.Width, c.Remaining - LegendHeight - 6);
 
         DrawLegend(c, diagram);
         var top = c.Y + 4;

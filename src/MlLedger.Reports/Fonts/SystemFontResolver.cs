@@ -34,10 +34,14 @@ public sealed class SystemFontResolver : IFontResolver
 
     SystemFontResolver(Dictionary<string, byte[]> faces) => _faces = faces;
 
-    /// <summary>Loads every face the reports use, or throws naming the first missing file and the package that has it.</summary>
-    public static SystemFontResolver Load(IEnumerable<string>? extraDirectories = null)
+    /// <summary>Loads every face the reports use from the usual font directories.</summary>
+    public static SystemFontResolver Load() => Load(SearchRoots);
+
+    /// <summary>Loads every face the reports use from <paramref name="directories"/> (searched recursively, in order),
+    /// or throws naming the first missing file and the package that has it.</summary>
+    public static SystemFontResolver Load(IReadOnlyList<string> directories)
     {
-        var roots = (extraDirectories ?? []).Concat(SearchRoots).ToList();
+        var roots = directories;
         var faces = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var (face, file) in FileOfFace)
         {

@@ -81,7 +81,7 @@ internal sealed partial class ReportComposer
         var valueWidth = Width - keyWidth;
         foreach (var pair in pairs)
         {
-            var font = pair.Mono ? Theme.Mono : Theme.Body;
+            var font = pair.Tone == Tone.Plain ? (pair.Mono ? Theme.Mono : Theme.Body) : (pair.Mono ? Theme.MonoBold : Theme.BodyBold);
             var lineHeight = Math.Max(font.Size, Theme.Body.Size) * 1.4;
             var lines = Measure.Wrap(pair.Value, font, valueWidth - 4);
             Ensure(lineHeight * Math.Min(lines.Count, 3));
@@ -92,7 +92,7 @@ internal sealed partial class ReportComposer
             foreach (var line in lines)
             {
                 Ensure(lineHeight);
-                Gfx.DrawString(line, pair.Tone == Tone.Plain ? font : (pair.Mono ? Theme.MonoBold : Theme.BodyBold), brush,
+                Gfx.DrawString(line, font, brush,
                     Left + keyWidth, Y + Theme.Body.Size);
                 Y += lineHeight;
             }

@@ -16,7 +16,7 @@ internal sealed partial class ReportComposer : IDisposable
 {
     public const double PageWidth = 595.276;
     public const double PageHeight = 841.89;
-    public const double Margin = 42;
+    public const double Margin = 36;
     public const double ContentTop = 62;
     public const double ContentBottom = PageHeight - 54;
 

@@ -70,20 +70,39 @@ internal sealed class TextMeasure(XGraphics measureContext)
                 lineWidth = w;
                 continue;
             }
-            foreach (var c in word)
+            var rest = word;
+            while (rest.Length > 0)
             {
-                var cw = Width(c.ToString(), font);
-                if (lineWidth + cw > width && line.Length > 0)
+                var cut = Prefix(rest, font, width);
+                if (cut == rest.Length)
                 {
-                    lines.Add(line.ToString());
-                    line.Clear();
-                    lineWidth = 0;
+                    line.Append(rest);
+                    lineWidth = Width(rest, font);
+                    break;
                 }
-                line.Append(c);
-                lineWidth += cw;
+                lines.Add(rest[..cut]);
+                rest = rest[cut..];
             }
         }
         if (line.Length > 0) lines.Add(line.ToString());
+    }
+
+    /// <summary>
+    /// How many characters of a word too wide for a line go on this line: as many as fit, cut after the 'T' of a
+    /// timestamp, else after the last '-', '/', '_', '.' or ':' in the second half of them, if there is one.
+    /// </summary>
+    int Prefix(string word, XFont font, double width)
+    {
+        var n = 0;
+        double used = 0;
+        while (n < word.Length && used + Width(word[n].ToString(), font) <= width) used += Width(word[n++].ToString(), font);
+        if (n == word.Length) return n;
+        if (n == 0) return 1;
+        for (var i = n - 1; i > 0; i--)
+            if (word[i] == 'T' && char.IsDigit(word[i - 1]) && i + 1 < word.Length && char.IsDigit(word[i + 1])) return i + 1;
+        for (var i = n - 1; i >= n / 2 && i > 0; i--)
+            if (word[i] is '-' or '/' or '_' or '.' or ':') return i + 1;
+        return n;
     }
 
     /// <summary>The text cut to fit <paramref name="width"/>, ending in an ellipsis when cut.</summary>

@@ -13,8 +13,8 @@ internal static class DatasetBlocks
 
     public static void Overview(ReportComposer c, IReadOnlyList<DatasetSummary> datasets) => c.Table(
         [new Column("Dataset", 2.2, CellStyle.Bold), new Column("Role", 1), new Column("SHA-256", 3.2, CellStyle.Mono), new Column("License", 1.2),
-         new Column("Personal data", 0.9), new Column("Withdrawn", 1.8)],
-        datasets.Select(d => new Row([d.Id, d.Role, d.Sha256, d.License, d.ContainsPersonalData ? "yes" : "no", IsWithdrawn(d) ? Withdrawal(d) : "no"],
+         new Column("Personal data", 0.9), new Column("Withdrawn", 1.6)],
+        datasets.Select(d => new Row([d.Id, d.Role, d.Sha256, d.License, d.ContainsPersonalData ? "yes" : "no", IsWithdrawn(d) ? $"WITHDRAWN {Text.Time(d.WithdrawnAt)}" : "no"],
             IsWithdrawn(d) ? Tone.Alert : d.ContainsPersonalData ? Tone.Warn : Tone.Plain)));
 
     public static void Detail(ReportComposer c, DatasetSummary d, string? heading = null)
@@ -37,7 +37,7 @@ internal static class DatasetBlocks
         }
         c.Table(
             [new Column("Check", 1.6, CellStyle.Bold), new Column("Result", 0.9), new Column("Details", 3), new Column("Recorded by", 1.3),
-             new Column("At", 1.5), new Column("Seq", 0.6, CellStyle.Number)],
+             new Column("At", 1.5), new Column("Seq", 0.8, CellStyle.Number)],
             d.Checks.Select(k => new Row([k.Check, k.Result, Text.OrDash(k.Details), k.RecordedBy, Text.Time(k.At), Text.Number(k.Seq)], ToneOfResult(k.Result))));
     }
 

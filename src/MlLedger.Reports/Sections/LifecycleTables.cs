@@ -14,8 +14,8 @@ internal static class LifecycleTables
             return;
         }
         c.Table(
-            [new Column("Promotion", 1.5, CellStyle.Bold), new Column("Subject", 1.5), new Column("To stage", 0.9), new Column("Status", 0.9),
-             new Column("Requested", 1.6), new Column("Closed", 1.6), new Column("Reason", 2), new Column("Seq", 0.6, CellStyle.Number)],
+            [new Column("Promotion", 1.3, CellStyle.Bold), new Column("Subject", 1.6), new Column("To stage", 1.1), new Column("Status", 1.1),
+             new Column("Requested", 1.7), new Column("Closed", 1.7), new Column("Reason", 2.2), new Column("Seq", 0.8, CellStyle.Number)],
             rows.Select(p => new Row([
                 p.PromotionId, p.Subject, p.TargetStage, p.Status, $"{p.RequestedBy}\n{Text.Time(p.RequestedAt)}",
                 p.ClosedBy is null ? "—" : $"{p.ClosedBy}\n{Text.Time(p.ClosedAt)}", Text.OrDash(p.CloseReason), Text.Number(p.Seq),
@@ -30,8 +30,8 @@ internal static class LifecycleTables
             return;
         }
         c.Table(
-            [new Column("Promotion", 1.4), new Column("To stage", 0.8), new Column("Approver", 1.3, CellStyle.Bold), new Column("Roles", 1.2),
-             new Column("Decision", 0.8), new Column("At", 1.3), new Column("Comment", 2.6), new Column("Seq", 0.6, CellStyle.Number)],
+            [new Column("Promotion", 1.2), new Column("To stage", 1.1), new Column("Approver", 1.2, CellStyle.Bold), new Column("Roles", 1.3),
+             new Column("Decision", 1.1), new Column("At", 1.7), new Column("Comment", 2.8), new Column("Seq", 0.8, CellStyle.Number)],
             rows.Select(a => new Row([
                 a.PromotionId, a.TargetStage, a.Approver, string.Join(", ", a.Roles), a.Decision, Text.Time(a.At), Text.OrDash(a.Comment), Text.Number(a.Seq),
             ], a.Decision == "rejected" ? Tone.Alert : Tone.Plain)));
@@ -59,7 +59,7 @@ internal static class LifecycleTables
                 continue;
             }
             c.Table(
-                [new Column("Policy", 1.4), new Column("Rule", 1.7, CellStyle.Bold), new Column("Kind", 0.9), new Column("Outcome", 1),
+                [new Column("Policy", 1.4), new Column("Rule", 2, CellStyle.Bold), new Column("Kind", 0.9), new Column("Outcome", 1.1),
                  new Column("Reason", 3.6)],
                 d.Rules.Select(r => new Row([r.Policy, r.Rule, r.Kind, r.Outcome, r.Reason],
                     r.Outcome == "failed" ? Tone.Alert : Tone.Plain)));
@@ -74,8 +74,8 @@ internal static class LifecycleTables
             return;
         }
         c.Table(
-            [new Column("Deployment", 1.3, CellStyle.Bold), new Column("Subject", 1.3), new Column("Environment", 1), new Column("Event", 0.9),
-             new Column("By / at", 1.5), new Column("Reason", 1.8), new Column("Artifact SHA-256", 2, CellStyle.Mono), new Column("Seq", 0.6, CellStyle.Number)],
+            [new Column("Deployment", 1.35, CellStyle.Bold), new Column("Subject", 1.5), new Column("Environment", 1.4), new Column("Event", 1.1),
+             new Column("By / at", 1.6), new Column("Reason", 1.7), new Column("Artifact SHA-256", 2.1, CellStyle.Mono), new Column("Seq", 0.8, CellStyle.Number)],
             rows.Select(d => new Row([
                 d.DeploymentId, d.Subject, d.Endpoint is null ? d.Environment : $"{d.Environment}\n{d.Endpoint}", d.Event,
                 $"{d.By}\n{Text.Time(d.At)}", Text.OrDash(d.Reason), d.ArtifactSha256, Text.Number(d.Seq),

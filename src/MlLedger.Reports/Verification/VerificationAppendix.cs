@@ -49,8 +49,8 @@ internal static class VerificationAppendix
             c.Nothing("This report cites no ledger entries.");
         else if (frame.Citations.Count < CompactFrom)
             c.Table(
-                [new Column("Seq", 0.8, CellStyle.Number), new Column("Leaf index", 0.9, CellStyle.Number), new Column("Leaf hash (SHA-256, hex)", 4.6, CellStyle.Mono),
-                 new Column("Stream", 2.2), new Column("Event type", 1.9)],
+                [new Column("Seq", 0.7, CellStyle.Number), new Column("Leaf index", 0.8, CellStyle.Number), new Column("Leaf hash (SHA-256, hex)", 5, CellStyle.Mono),
+                 new Column("Stream", 2.1), new Column("Event type", 1.7)],
                 frame.Citations.Select(x => new Row(Text.Number(x.Seq), Text.Number(x.LeafIndex), x.LeafHash, x.Stream, x.EventType)));
         else
             DrawCompact(c, frame.Citations);
