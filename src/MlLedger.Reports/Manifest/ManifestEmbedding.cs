@@ -1,0 +1,106 @@
+using System.IO.Compression;
+using PdfSharp.Pdf;
+using PdfSharp.Pdf.Advanced;
+using PdfSharp.Pdf.IO;
+
+namespace MlLedger.Reports.Manifest;
+
+/// <summary>
+/// Stores the manifest as a standard embedded file (catalog /Names /EmbeddedFiles, also listed in the catalog's /AF
+/// array with relationship /Data) so that any PDF tool can list and extract it, e.g. <c>pdfdetach -list</c>.
+/// The stream is Flate-compressed.
+/// </summary>
+internal static class ManifestEmbedding
+{
+    public static void Attach(PdfDocument document, ReportManifest manifest)
+    {
+        var json = manifest.ToJson();
+        var file = new PdfDictionary(document);
+        document.Internals.AddObject(file);
+        file.Elements.SetName("/Type", "/EmbeddedFile");
+        file.Elements.SetName("/Subtype", "/application#2Fjson");
+        var parameters = new PdfDictionary(document);
+        parameters.Elements.SetInteger("/Size", json.Length);
+        file.Elements["/Params"] = parameters;
+        file.Elements.SetName("/Filter", "/FlateDecode");
+        file.CreateStream(Deflate(json));
+
+        var spec = new PdfDictionary(document);
+        document.Internals.AddObject(spec);
+        spec.Elements.SetName("/Type", "/Filespec");
+        spec.Elements.SetString("/F", ReportManifest.FileName);
+        spec.Elements.SetString("/UF", ReportManifest.FileName);
+        spec.Elements.SetString("/Desc", "MlLedger report manifest: checkpoint, signed note and cited ledger entries");
+        spec.Elements.SetName("/AFRelationship", "/Data");
+        var ef = new PdfDictionary(document);
+        ef.Elements.SetReference("/F", file);
+        spec.Elements["/EF"] = ef;
+
+        var names = new PdfArray(document);
+        names.Elements.Add(new PdfString(ReportManifest.FileName));
+        names.Elements.Add(spec.Reference!);
+        var embedded = new PdfDictionary(document);
+        embedded.Elements["/Names"] = names;
+        var nameTree = new PdfDictionary(document);
+        nameTree.Elements["/EmbeddedFiles"] = embedded;
+        var catalog = document.Internals.Catalog;
+        catalog.Elements["/Names"] = nameTree;
+        var af = new PdfArray(document);
+        af.Elements.Add(spec.Reference!);
+        catalog.Elements["/AF"] = af;
+    }
+
+    static byte[] Deflate(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var z = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true)) z.Write(data);
+        return output.ToArray();
+    }
+
+    static byte[] Inflate(byte[] data)
+    {
+        using var input = new ZLibStream(new MemoryStream(data), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+
+    public static byte[] Extract(byte[] pdf)
+    {
+        PdfDocument document;
+        try
+        {
+            document = PdfReader.Open(new MemoryStream(pdf, writable: false), PdfDocumentOpenMode.Import);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new FormatException("The bytes are not a PDF that can be read.", e);
+        }
+        using (document)
+        {
+            var names = document.Internals.Catalog.Elements.GetDictionary("/Names")?.Elements.GetDictionary("/EmbeddedFiles")?.Elements.GetArray("/Names");
+            for (var i = 0; names is not null && i + 1 < names.Elements.Count; i += 2)
+            {
+                if (names.Elements[i] is not PdfString name || name.Value != ReportManifest.FileName) continue;
+                var spec = Resolve(names.Elements[i + 1]);
+                var file = Resolve(spec?.Elements.GetDictionary("/EF")?.Elements["/F"]);
+                if (file?.Stream is null) break;
+                var raw = file.Stream.Value;
+                return file.Elements.GetName("/Filter") switch
+                {
+                    "" => raw,
+                    "/FlateDecode" => Inflate(raw),
+                    var other => throw new FormatException($"The report manifest uses the unsupported filter {other}."),
+                };
+            }
+        }
+        throw new FormatException($"The PDF has no embedded {ReportManifest.FileName}: it is not an MlLedger report, or the manifest was removed.");
+    }
+
+    static PdfDictionary? Resolve(PdfItem? item) => item switch
+    {
+        PdfReference r => r.Value as PdfDictionary,
+        PdfDictionary d => d,
+        _ => null,
+    };
+}
