@@ -47,7 +47,7 @@ public static class ReportVerifier
         // the verifier refuses a bundle without a consistency proof from an auditor's checkpoint only when one is given
         checks.Add(new ReportCheck("bundle", bundle.IsValid,
             bundle.IsValid ? $"the audit bundle of leaves [{bundle.From}, {bundle.TreeSize}) verifies under its signed checkpoint"
-                : $"the audit bundle does not verify ({bundle.FailureCount} failures; first: {bundle.Failures.FirstOrDefault()?.Message})"));
+                : $"the audit bundle does not verify ({bundle.FailureCount} failures; first: {(bundle.Failures.Count > 0 ? bundle.Failures[0].Message : "none listed")})"));
 
         checks.Add(CheckCheckpoint(manifest, trusted, origins));
         var origin = bundle.Origin == manifest.Origin;

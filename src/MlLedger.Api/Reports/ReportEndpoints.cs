@@ -8,7 +8,9 @@ using MlLedger.Api.Log;
 using MlLedger.Domain;
 using MlLedger.Domain.Reports;
 using MlLedger.Integrity.Statements;
-using MlLedger.Reports;
+using MlLedger.Reports.AuditPeriod;
+using MlLedger.Reports.Compliance;
+using MlLedger.Reports.DatasetImpact;
 using MlLedger.Reports.Model;
 
 namespace MlLedger.Api.Reports;
