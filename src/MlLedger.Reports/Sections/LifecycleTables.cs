@@ -14,7 +14,7 @@ internal static class LifecycleTables
             return;
         }
         c.Table(
-            [new Column("Promotion", 1.2, CellStyle.Bold), new Column("Subject", 1.4), new Column("To stage", 1), new Column("Status", 1),
+            [new Column("Promotion", 1.2, CellStyle.Bold), new Column("Subject", 1.3), new Column("To stage", 1.2), new Column("Status", 1.1),
              new Column("Requested", 2.1), new Column("Closed", 2.1), new Column("Reason", 1.7), new Column("Seq", 0.8, CellStyle.Number)],
             rows.Select(p => new Row([
                 p.PromotionId, p.Subject, p.TargetStage, p.Status, $"{p.RequestedBy}\n{Text.Time(p.RequestedAt)}",
