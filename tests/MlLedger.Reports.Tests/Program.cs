@@ -19,6 +19,8 @@ public static class Program
         "audit-period" => AuditPeriodReportPdf.Render(ReportSamples.AuditPeriod()),
         "dataset-impact" => DatasetImpactReportPdf.Render(ReportSamples.DatasetImpact()),
         "large-audit-period" => AuditPeriodReportPdf.Render(ReportSamples.AuditPeriod(promotions: 20_000, citations: 100_000)),
+        "many-promotions" => AuditPeriodReportPdf.Render(ReportSamples.AuditPeriod(promotions: 20_000, citations: 10)),
+        "many-citations" => AuditPeriodReportPdf.Render(ReportSamples.AuditPeriod(promotions: 10, citations: 100_000)),
         "big-lineage" => ComplianceReportPdf.Render(ReportSamples.Compliance() with { Lineage = ReportSamples.BigLineage(datasets: 14, models: 12) }),
         _ => throw new ArgumentException($"Unknown sample {kind}; one of {string.Join(", ", Kinds)}."),
     };

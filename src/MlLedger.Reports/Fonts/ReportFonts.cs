@@ -39,5 +39,6 @@ public static class ReportFonts
     internal static XFont Regular(double size) => new(SystemFontResolver.Sans, size, XFontStyleEx.Regular, Unicode);
     internal static XFont Bold(double size) => new(SystemFontResolver.Sans, size, XFontStyleEx.Bold, Unicode);
     internal static XFont Mono(double size) => new(SystemFontResolver.Mono, size, XFontStyleEx.Regular, Unicode);
+    internal static XFont MonoAnsi(double size) => new(SystemFontResolver.Mono, size, XFontStyleEx.Regular, new XPdfFontOptions(PdfFontEncoding.WinAnsi));
     internal static XFont MonoBold(double size) => new(SystemFontResolver.Mono, size, XFontStyleEx.Bold, Unicode);
 }

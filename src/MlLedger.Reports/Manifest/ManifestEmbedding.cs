@@ -53,7 +53,7 @@ internal static class ManifestEmbedding
     static byte[] Deflate(byte[] data)
     {
         using var output = new MemoryStream();
-        using (var z = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true)) z.Write(data);
+        using (var z = new ZLibStream(output, CompressionLevel.Fastest, leaveOpen: true)) z.Write(data);
         return output.ToArray();
     }
 

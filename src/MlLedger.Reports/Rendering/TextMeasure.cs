@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using PdfSharp.Drawing;
 
 namespace MlLedger.Reports.Rendering;
@@ -9,21 +8,37 @@ namespace MlLedger.Reports.Rendering;
 /// </summary>
 internal sealed class TextMeasure(XGraphics measureContext)
 {
-    readonly ConditionalWeakTable<XFont, Dictionary<char, double>> _widths = new();
+    sealed class Widths
+    {
+        public readonly double[] Low = new double[0x300];
+        public readonly Dictionary<char, double> High = [];
+    }
+
+    readonly Dictionary<XFont, Widths> _fonts = new(ReferenceEqualityComparer.Instance);
+
+    Widths TableOf(XFont font)
+    {
+        if (!_fonts.TryGetValue(font, out var table)) _fonts[font] = table = new Widths();
+        return table;
+    }
+
+    double CharWidth(char c, XFont font, Widths table)
+    {
+        if (c < table.Low.Length)
+        {
+            var w = table.Low[c];
+            if (w > 0) return w;
+            return table.Low[c] = Math.Max(measureContext.MeasureString(c.ToString(), font).Width, 1e-9);
+        }
+        if (!table.High.TryGetValue(c, out var h)) table.High[c] = h = measureContext.MeasureString(c.ToString(), font).Width;
+        return h;
+    }
 
     public double Width(string text, XFont font)
     {
-        var table = _widths.GetValue(font, static _ => new Dictionary<char, double>());
+        var table = TableOf(font);
         double width = 0;
-        foreach (var c in text)
-        {
-            if (!table.TryGetValue(c, out var w))
-            {
-                w = measureContext.MeasureString(c.ToString(), font).Width;
-                table[c] = w;
-            }
-            width += w;
-        }
+        foreach (var c in text) width += CharWidth(c, font, table);
         return width;
     }
 
@@ -93,9 +108,10 @@ internal sealed class TextMeasure(XGraphics measureContext)
     /// </summary>
     int Prefix(string word, XFont font, double width)
     {
+        var table = TableOf(font);
         var n = 0;
         double used = 0;
-        while (n < word.Length && used + Width(word[n].ToString(), font) <= width) used += Width(word[n++].ToString(), font);
+        while (n < word.Length && used + CharWidth(word[n], font, table) <= width) used += CharWidth(word[n++], font, table);
         if (n == word.Length) return n;
         if (n == 0) return 1;
         for (var i = n - 1; i > 0; i--)
@@ -109,11 +125,12 @@ internal sealed class TextMeasure(XGraphics measureContext)
     public string Fit(string text, XFont font, double width)
     {
         if (Width(text, font) <= width) return text;
+        var table = TableOf(font);
         var ellipsis = Width("…", font);
         double used = 0;
         var n = 0;
-        while (n < text.Length && used + Width(text[n].ToString(), font) + ellipsis <= width)
-            used += Width(text[n++].ToString(), font);
+        while (n < text.Length && used + CharWidth(text[n], font, table) + ellipsis <= width)
+            used += CharWidth(text[n++], font, table);
         return text[..n] + "…";
     }
 }

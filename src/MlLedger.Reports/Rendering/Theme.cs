@@ -16,8 +16,8 @@ internal sealed class Theme
     public XFont Small { get; } = ReportFonts.Regular(6.5);
     public XFont SmallBold { get; } = ReportFonts.Bold(6.5);
     public XFont Mono { get; } = ReportFonts.Mono(7);
-    public XFont MonoSmall { get; } = ReportFonts.Mono(6);
-    public XFont MonoTiny { get; } = ReportFonts.Mono(5.5);
+    public XFont MonoSmall { get; } = ReportFonts.MonoAnsi(6);
+    public XFont MonoTiny { get; } = ReportFonts.MonoAnsi(5.5);
     public XFont MonoBold { get; } = ReportFonts.MonoBold(7);
 
     public static readonly XColor Ink = XColor.FromArgb(0x1F, 0x29, 0x33);

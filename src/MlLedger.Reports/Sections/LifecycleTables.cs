@@ -14,8 +14,8 @@ internal static class LifecycleTables
             return;
         }
         c.Table(
-            [new Column("Promotion", 1.3, CellStyle.Bold), new Column("Subject", 1.6), new Column("To stage", 1.1), new Column("Status", 1.1),
-             new Column("Requested", 1.7), new Column("Closed", 1.7), new Column("Reason", 2.2), new Column("Seq", 0.8, CellStyle.Number)],
+            [new Column("Promotion", 1.2, CellStyle.Bold), new Column("Subject", 1.3), new Column("To stage", 1.2), new Column("Status", 1.1),
+             new Column("Requested", 2.1), new Column("Closed", 2.1), new Column("Reason", 1.7), new Column("Seq", 0.8, CellStyle.Number)],
             rows.Select(p => new Row([
                 p.PromotionId, p.Subject, p.TargetStage, p.Status, $"{p.RequestedBy}\n{Text.Time(p.RequestedAt)}",
                 p.ClosedBy is null ? "—" : $"{p.ClosedBy}\n{Text.Time(p.ClosedAt)}", Text.OrDash(p.CloseReason), Text.Number(p.Seq),
@@ -75,7 +75,7 @@ internal static class LifecycleTables
         }
         c.Table(
             [new Column("Deployment", 1.35, CellStyle.Bold), new Column("Subject", 1.5), new Column("Environment", 1.4), new Column("Event", 1.1),
-             new Column("By / at", 1.6), new Column("Reason", 1.7), new Column("Artifact SHA-256", 2.1, CellStyle.Mono), new Column("Seq", 0.8, CellStyle.Number)],
+             new Column("By / at", 2.1), new Column("Reason", 1.5), new Column("Artifact SHA-256", 1.9, CellStyle.Mono), new Column("Seq", 0.8, CellStyle.Number)],
             rows.Select(d => new Row([
                 d.DeploymentId, d.Subject, d.Endpoint is null ? d.Environment : $"{d.Environment}\n{d.Endpoint}", d.Event,
                 $"{d.By}\n{Text.Time(d.At)}", Text.OrDash(d.Reason), d.ArtifactSha256, Text.Number(d.Seq),
