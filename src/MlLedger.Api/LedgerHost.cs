@@ -84,6 +84,8 @@ public static class LedgerHost
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<IDocumentStore>(), options.Schema));
         services.AddSingleton<LogProofs>();
         services.AddSingleton(sp => new LineageQuery(sp.GetRequiredService<LedgerDatabase>(), options.Schema));
+        services.AddHostedService(sp => new LineageBackfill(sp.GetRequiredService<LedgerDatabase>(), options.Schema,
+            sp.GetRequiredService<ILogger<LineageBackfill>>()));
         services.AddSingleton(sp => new LedgerEntries(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<LedgerKeys>(), options.Schema));
         services.AddSingleton<ReportServices>();
         services.AddSingleton<LogSelfCheck>();

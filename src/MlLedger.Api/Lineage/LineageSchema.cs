@@ -13,6 +13,9 @@ internal static class LineageSchema
     public const string Nodes = "lineage_nodes";
     public const string Edges = "lineage_edges";
 
+    /// <summary>One row per one-off job done on the index (e.g. the backfill of entries older than the index).</summary>
+    public const string Marks = "lineage_marks";
+
     public static IEnumerable<Table> Tables(string schema)
     {
         var nodes = new Table(new PostgresqlObjectName(schema, Nodes, SchemaUtils.IdentifierUsage.General));
@@ -31,5 +34,10 @@ internal static class LineageSchema
         edges.AddColumn<long>("seq").AsPrimaryKey();
         edges.AddColumn("at", "timestamp with time zone").NotNull();
         yield return edges;
+
+        var marks = new Table(new PostgresqlObjectName(schema, Marks, SchemaUtils.IdentifierUsage.General));
+        marks.AddColumn("name", "text").AsPrimaryKey();
+        marks.AddColumn("done_at", "timestamp with time zone").NotNull();
+        yield return marks;
     }
 }

@@ -26,7 +26,11 @@ internal static class ReportEndpoints
 
     public static void MapReports(this WebApplication app)
     {
-        var reports = app.MapGroup("/v1/reports").RequireAuthorization(LedgerPolicies.Audit);
+        var reports = app.MapGroup("/v1/reports").RequireAuthorization(LedgerPolicies.Audit)
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         reports.MapGet("/compliance/{model}/{version}.pdf", Compliance)
             .WithSummary("A model version's compliance report (PDF) as of the latest checkpoint, or the checkpoint of tree size asOf.");
         reports.MapGet("/audit-period.pdf", AuditPeriod)
