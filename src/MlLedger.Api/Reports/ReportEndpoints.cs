@@ -26,18 +26,20 @@ internal static class ReportEndpoints
 
     public static void MapReports(this WebApplication app)
     {
-        var reports = app.MapGroup("/v1/reports").RequireAuthorization(LedgerPolicies.Audit)
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        var reports = app.MapGroup("/v1/reports").RequireAuthorization(LedgerPolicies.Audit);
         reports.MapGet("/compliance/{model}/{version}.pdf", Compliance)
-            .WithSummary("A model version's compliance report (PDF) as of the latest checkpoint, or the checkpoint of tree size asOf.");
+            .WithSummary("A model version's compliance report (PDF) as of the latest checkpoint, or the checkpoint of tree size asOf.").AnswersPdf();
         reports.MapGet("/audit-period.pdf", AuditPeriod)
-            .WithSummary("Everything promoted, deployed, refused, approved, published and rotated in [from, to) (PDF).");
+            .WithSummary("Everything promoted, deployed, refused, approved, published and rotated in [from, to) (PDF).").AnswersPdf();
         reports.MapGet("/dataset-impact/{id}.pdf", DatasetImpact)
-            .WithSummary("The downstream of a dataset: derived datasets, model versions, deployments (PDF).");
+            .WithSummary("The downstream of a dataset: derived datasets, model versions, deployments (PDF).").AnswersPdf();
     }
+
+    private static RouteHandlerBuilder AnswersPdf(this RouteHandlerBuilder endpoint) => endpoint
+        .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static Task<IResult> Compliance(string model, string version, long? asOf, HttpContext http, ReportServices services) =>
         Issue(http, services, asOf, ReportKinds.Compliance, ModelVersionIds.Of(model, version), async basis =>
