@@ -40,17 +40,8 @@ internal static class VerifyCommand
                 return ExitCodes.UsageOrConnection;
             }
 
-            TrustedKeys trusted;
-            IReadOnlySet<string> origins;
-            try
+            if (await ReadTrustedRoot(rootFile, Prefix, error, ct) is not var (trusted, origins))
             {
-                var rootBytes = await File.ReadAllBytesAsync(rootFile.FullName, ct);
-                trusted = TrustedRoot.Read(rootBytes);
-                origins = TrustedRoot.LogOrigins(rootBytes);
-            }
-            catch (FormatException e)
-            {
-                error.WriteLine($"{Prefix} {rootFile.Name}: {e.Message}");
                 return ExitCodes.UsageOrConnection;
             }
 
@@ -126,6 +117,21 @@ internal static class VerifyCommand
             task.Value = file.Length;
         });
         return result!;
+    }
+
+    /// <summary>The keys and log names of a trusted root file, or null (the problem printed) when it cannot be read.</summary>
+    public static async Task<(TrustedKeys Keys, IReadOnlySet<string> Origins)?> ReadTrustedRoot(FileInfo file, string prefix, TextWriter error, CancellationToken ct)
+    {
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(file.FullName, ct);
+            return (TrustedRoot.Read(bytes), TrustedRoot.LogOrigins(bytes));
+        }
+        catch (FormatException e)
+        {
+            error.WriteLine($"{prefix} {file.Name}: {e.Message}");
+            return null;
+        }
     }
 
     private static AuditFailure OriginNotTrusted(string origin, IReadOnlySet<string> origins) =>

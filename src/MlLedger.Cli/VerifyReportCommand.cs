@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using MlLedger.Integrity.Bundles;
-using MlLedger.Integrity.Signing;
 using MlLedger.Reports.Manifest;
 using Spectre.Console;
 
@@ -41,8 +39,6 @@ internal static class VerifyReportCommand
             var file = parse.GetValue(report)!;
             byte[] pdf;
             ReportManifest manifest;
-            TrustedKeys trusted;
-            IReadOnlySet<string> origins;
             try
             {
                 pdf = await File.ReadAllBytesAsync(file.FullName, ct);
@@ -54,15 +50,8 @@ internal static class VerifyReportCommand
                 return ExitCodes.UsageOrConnection;
             }
 
-            try
+            if (await VerifyCommand.ReadTrustedRoot(rootFile, Prefix, error, ct) is not var (trusted, origins))
             {
-                var rootBytes = await File.ReadAllBytesAsync(rootFile.FullName, ct);
-                trusted = TrustedRoot.Read(rootBytes);
-                origins = TrustedRoot.LogOrigins(rootBytes);
-            }
-            catch (FormatException e)
-            {
-                error.WriteLine($"{Prefix} {rootFile.Name}: {e.Message}");
                 return ExitCodes.UsageOrConnection;
             }
 
