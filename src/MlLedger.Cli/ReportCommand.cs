@@ -75,6 +75,13 @@ internal static class ReportCommand
                 file.Directory?.Create();
                 var bytes = await Download(response, file.FullName, ct);
                 var sha256 = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file.FullName, ct)));
+                if (response.Headers.TryGetValues("X-Ledger-Report-Sha256", out var announced) && announced.First() != sha256)
+                {
+                    File.Delete(file.FullName);
+                    error.WriteLine($"{prefix} the PDF received (sha256 {sha256}) is not the one the ledger recorded ({announced.First()}); deleted");
+                    return ExitCodes.UsageOrConnection;
+                }
+
                 var entry = response.Headers.TryGetValues("X-Ledger-Report-Entry", out var values) ? values.First() : "?";
                 var stdout = parse.InvocationConfiguration.Output;
                 stdout.WriteLine($"saved {file.FullName} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes)");

@@ -94,7 +94,11 @@ public static class ReportVerifier
         await using var stream = File.OpenRead(bundlePath);
         var reader = await AuditBundleReader.OpenAsync(stream, ct: ct);
         var header = reader.Header;
-        var cited = manifest.Citations.ToDictionary(c => c.LeafIndex);
+        // a citation names a leaf of the report's tree, once
+        var cited = manifest.Citations.Where(c => c.LeafIndex >= 0 && c.LeafIndex < manifest.TreeSize)
+            .GroupBy(c => c.LeafIndex).ToDictionary(g => g.Key, g => g.First());
+        var outside = manifest.Citations.Count(c => c.LeafIndex < 0 || c.LeafIndex >= manifest.TreeSize);
+        var repeated = manifest.Citations.Count - outside - cited.Count;
         var range = header.From <= manifest.TreeSize ? CompactRange.FromHashes(header.From, header.Prefix) : null;
         var mismatches = new List<string>();
         var checkedCitations = 0;
@@ -111,7 +115,8 @@ public static class ReportVerifier
             if (cited.TryGetValue(entry.LogIndex, out var citation))
             {
                 checkedCitations++;
-                if (leafHash is null || citation.Seq != entry.Seq || citation.LeafHash != Convert.ToHexStringLower(leafHash))
+                if (leafHash is null || citation.Seq != entry.Seq || citation.LeafHash != Convert.ToHexStringLower(leafHash) ||
+                    citation.Stream != entry.StreamId || citation.EventType != entry.EventType)
                 {
                     mismatches.Add($"entry {citation.Seq} at leaf {citation.LeafIndex}");
                 }
@@ -129,11 +134,13 @@ public static class ReportVerifier
             ? $"the first {manifest.TreeSize} leaves of the bundle hash to the report's root {manifest.RootHash[..16]}…"
             : range is null ? $"the bundle starts at leaf {header.From}, after the report's tree of {manifest.TreeSize} leaves: export from 0 or from at most {manifest.TreeSize}"
             : $"the bundle's first {manifest.TreeSize} leaves do not hash to the report's root");
-        var missing = manifest.Citations.Count - checkedCitations;
-        var citationsOk = mismatches.Count == 0 && missing == 0;
+        var missing = cited.Count - checkedCitations;
+        var citationsOk = mismatches.Count == 0 && missing == 0 && outside == 0 && repeated == 0;
         var citations = new ReportCheck("citations", citationsOk, citationsOk
-            ? $"all {manifest.Citations.Count} cited entries are the leaves the report names"
-            : mismatches.Count > 0 ? $"{mismatches.Count} cited entries differ from the log, first: {mismatches[0]}"
+            ? $"all {manifest.Citations.Count} cited entries are the leaves the report names, under its checkpoint"
+            : outside > 0 ? $"{outside} cited entries are not leaves of the report's tree of {manifest.TreeSize}"
+            : repeated > 0 ? $"{repeated} citations name a leaf cited already"
+            : mismatches.Count > 0 ? $"{mismatches.Count} cited entries differ from the log (sequence number, leaf hash, stream or event type), first: {mismatches[0]}"
             : $"{missing} cited entries are not in the bundle (it starts at leaf {header.From})");
         return new Scan(issued, root, citations, checkedCitations);
     }

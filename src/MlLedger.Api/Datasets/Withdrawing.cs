@@ -27,7 +27,18 @@ internal static class Withdrawing
             WriteContext.RequireFound(state.Status != DatasetStatus.Unregistered, $"Dataset {id}");
             var events = DatasetDecider.Decide(new WithdrawDataset(request.Reason, ledger.Actor.Id, ledger.Now), state);
             await ledger.Append(stream, events, DatasetEndpoints.Subject(id, state.Sha256));
-            var impact = await Impact.Of(id, new AsOfView(null, null), LineageCut.Now, lineage, ledger.Cancellation);
-            return new WriteOutcome.Done(id, stream.Key!) { Body = new JsonObject { ["impact"] = PolicyJson.Node(impact with { Status = "withdrawn" }) } };
+            // the withdrawal never depends on the impact: a graph too large to walk is said, not failed on
+            JsonObject body;
+            try
+            {
+                var impact = await Impact.Of(id, new AsOfView(null, null), LineageCut.Now, lineage, ledger.Cancellation);
+                body = new JsonObject { ["impact"] = PolicyJson.Node(impact with { Status = "withdrawn" }) };
+            }
+            catch (LineageTooLargeException tooLarge)
+            {
+                body = new JsonObject { ["impact"] = null, ["impactError"] = $"lineage-too-large: {tooLarge.Message} Ask GET /v1/datasets/{id}/impact." };
+            }
+
+            return new WriteOutcome.Done(id, stream.Key!) { Body = body };
         });
 }

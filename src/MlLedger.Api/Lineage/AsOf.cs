@@ -36,15 +36,38 @@ internal static class AsOf
             }
 
             var lastSeq = size == 0 ? 0 : await log.SequenceAt(size - 1, ct) ?? throw new InvalidOperationException($"Leaf {size - 1} is missing.");
-            return (new AsOfView(size, null), new LineageCut(lastSeq, null), null);
+            return (new AsOfView(size, null), LineageCut.AtTreeSize(size, lastSeq), null);
         }
 
-        if (DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        if (TryParseTime(asOf, out var time))
         {
-            return (new AsOfView(null, time.ToUniversalTime()), new LineageCut(null, time.ToUniversalTime()), null);
+            return (new AsOfView(null, time), new LineageCut(null, time), null);
         }
 
         return (now, LineageCut.Now, Bad($"asOf '{asOf}' is neither a tree size nor an ISO 8601 time."));
+    }
+
+    private static readonly string[] IsoFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
+        "yyyy-MM-dd",
+    ];
+
+    /// <summary>
+    /// An ISO 8601 time (UTC when it has no offset), nothing else. A '+' of an offset left unescaped in a query string
+    /// arrives as a space, and is read as the '+' it was.
+    /// </summary>
+    public static bool TryParseTime(string? text, out DateTimeOffset time)
+    {
+        time = default;
+        if (string.IsNullOrEmpty(text) ||
+            !DateTimeOffset.TryParseExact(text.Replace(' ', '+'), IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return false;
+        }
+
+        time = parsed.ToUniversalTime();
+        return true;
     }
 
     private static ProblemHttpResult Bad(string detail) => Problems.Of(StatusCodes.Status400BadRequest, "bad-as-of", detail);

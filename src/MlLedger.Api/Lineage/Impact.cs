@@ -15,10 +15,11 @@ public sealed record ImpactedModel(string ModelVersion, string Stage, IReadOnlyL
 /// <summary>
 /// The downstream of a dataset: datasets derived from it, model versions trained or evaluated on any of them, and their
 /// deployments. <see cref="DeployedNow"/> are the deployments still active: what a withdrawal of the dataset affects.
+/// <see cref="Truncated"/>: derived-from chains go on past the depth limit, so the lists may be incomplete.
 /// </summary>
 public sealed record ImpactView(
     string Dataset, string Status, AsOfView AsOf, IReadOnlyList<string> DerivedDatasets, IReadOnlyList<ImpactedModel> Models,
-    IReadOnlyList<ImpactedDeployment> DeployedNow);
+    IReadOnlyList<ImpactedDeployment> DeployedNow, bool Truncated);
 
 internal static class Impact
 {
@@ -47,10 +48,13 @@ internal static class Impact
         }
     }
 
+    /// <summary>The relations an impact follows: data to data, data to models, models to deployments.</summary>
+    public static readonly string[] ImpactRelations = [Relations.DerivedFrom, Relations.TrainedOn, Relations.EvaluatedOn, Relations.Deploys];
+
     public static async Task<ImpactView> Of(string datasetId, AsOfView view, LineageCut cut, LineageQuery lineage, CancellationToken ct)
     {
         var subject = LineageFacts.NodeId(LineageKinds.Dataset, datasetId);
-        var graph = await lineage.Walk(subject, upstream: false, downstream: true, LineageQuery.MaxDepth, cut, ct);
+        var graph = await lineage.Walk(subject, upstream: false, downstream: true, LineageQuery.MaxDepth, cut, ct, relations: ImpactRelations);
         return Analyse(subject, view, graph);
     }
 
@@ -59,24 +63,26 @@ internal static class Impact
     {
         var byId = graph.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
         var datasets = graph.Nodes.Where(n => n.Kind == LineageKinds.Dataset).Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var into = graph.Edges.ToLookup(e => e.To, StringComparer.Ordinal);
         var deployments = graph.Edges
             .Where(e => e.Relation == Relations.Deploys && byId.ContainsKey(e.To))
             .Select(e => (Model: e.From, Node: byId[e.To]))
             .Select(d => new ImpactedDeployment(d.Node.Key, byId.TryGetValue(d.Model, out var m) ? m.Key : d.Model, d.Node.Label, d.Node.Status, d.Node.Seq))
             .ToList();
+        var byModel = deployments.ToLookup(d => d.ModelVersion, StringComparer.Ordinal);
         var models = graph.Nodes
             .Where(n => n.Kind == LineageKinds.ModelVersion)
             .Select(n => new ImpactedModel(
                 n.Key, n.Status,
-                graph.Edges.Where(e => e.To == n.Id && datasets.Contains(e.From))
-                    .Select(e => new ImpactUse(e.Relation, byId[e.From].Key)).ToList(),
-                deployments.Where(d => d.ModelVersion == n.Key).ToList(),
+                into[n.Id].Where(e => datasets.Contains(e.From)).Select(e => new ImpactUse(e.Relation, byId[e.From].Key)).ToList(),
+                byModel[n.Key].ToList(),
                 n.Seq))
             .ToList();
         return new ImpactView(
             byId[subject].Key, byId[subject].Status, view,
             graph.Nodes.Where(n => n.Kind == LineageKinds.Dataset && n.Id != subject).Select(n => n.Key).ToList(),
             models,
-            deployments.Where(d => d.Status == "active").ToList());
+            deployments.Where(d => d.Status == "active").ToList(),
+            graph.Truncated);
     }
 }

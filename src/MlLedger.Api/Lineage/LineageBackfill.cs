@@ -7,65 +7,77 @@ using Npgsql;
 namespace MlLedger.Api.Lineage;
 
 /// <summary>
-/// Once per database, at start-up: indexes the entries written before the lineage index existed. Every row is inserted
-/// with ON CONFLICT DO NOTHING, so entries the inline projection indexed already are left as they are, and a start
-/// interrupted half-way simply does it again. Nodes starting together take turns on an advisory lock.
+/// At every start: indexes the entries past the backfill's watermark, in pages, each page in a transaction of its own
+/// that advances the watermark. Entries written before the index existed get their rows this way; entries the inline
+/// projection indexed already are left as they are (ON CONFLICT DO NOTHING), so the work is only what was written since
+/// the last start. Nodes starting together take turns on an advisory lock.
 /// </summary>
 internal sealed partial class LineageBackfill(LedgerDatabase database, string schema, ILogger<LineageBackfill> log) : IHostedService
 {
-    private const string Mark = "backfill-v1";
+    private const string Mark = "backfill";
     private const int Page = 5_000;
     private static readonly JsonSerializerOptions Json = LedgerJson.Create();
     private readonly string _schema = LogSchema.Quote(schema);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.Source.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await Execute(connection, $"SELECT pg_advisory_xact_lock(hashtext('{_schema}.{LineageSchema.Marks}'))", cancellationToken);
-        await using (var done = new NpgsqlCommand($"SELECT 1 FROM {_schema}.{LineageSchema.Marks} WHERE name = $1", connection))
+        long entries = 0;
+        while (await IndexPage(cancellationToken) is var indexed and > 0)
         {
-            done.Parameters.AddWithValue(Mark);
-            if (await done.ExecuteScalarAsync(cancellationToken) is not null)
+            entries += indexed;
+        }
+
+        Indexed(log, entries);
+    }
+
+    /// <returns>How many entries the page held (0: the index is complete up to the last committed entry).</returns>
+    private async Task<int> IndexPage(CancellationToken ct)
+    {
+        await using var connection = await database.Source.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection))
+        {
+            lockCommand.Parameters.AddWithValue($"{_schema}.{LineageSchema.Marks}");
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        }
+
+        long after;
+        await using (var watermark = new NpgsqlCommand($"SELECT seq FROM {_schema}.{LineageSchema.Marks} WHERE name = $1", connection))
+        {
+            watermark.Parameters.AddWithValue(Mark);
+            after = await watermark.ExecuteScalarAsync(ct) is long seq ? seq : 0;
+        }
+
+        var rows = await Read(connection, after, ct);
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        var nodes = new List<(NodeFact Fact, long Seq)>();
+        var edges = new List<(EdgeFact Fact, long Seq)>();
+        foreach (var (seq, stream, version, type, data) in rows)
+        {
+            if (EventCatalog.Types.TryGetValue(type, out var clrType) && JsonSerializer.Deserialize(data, clrType, Json) is { } e)
             {
-                return;
+                var (n, ed) = LineageFacts.Of(e, new EntryPosition(stream, version));
+                nodes.AddRange(n.Select(f => (f, seq)));
+                edges.AddRange(ed.Select(f => (f, seq)));
             }
         }
 
-        long after = 0, entries = 0;
-        while (true)
-        {
-            var rows = await Read(connection, after, cancellationToken);
-            if (rows.Count == 0)
-            {
-                break;
-            }
-
-            var nodes = new List<(NodeFact Fact, long Seq)>();
-            var edges = new List<(EdgeFact Fact, long Seq)>();
-            foreach (var (seq, stream, version, type, data) in rows)
-            {
-                if (EventCatalog.Types.TryGetValue(type, out var clrType) && JsonSerializer.Deserialize(data, clrType, Json) is { } e)
-                {
-                    var (n, ed) = LineageFacts.Of(e, new EntryPosition(stream, version));
-                    nodes.AddRange(n.Select(f => (f, seq)));
-                    edges.AddRange(ed.Select(f => (f, seq)));
-                }
-            }
-
-            await Insert(connection, nodes, edges, cancellationToken);
-            after = rows[^1].Seq;
-            entries += rows.Count;
-        }
-
-        await using (var mark = new NpgsqlCommand($"INSERT INTO {_schema}.{LineageSchema.Marks} (name, done_at) VALUES ($1, now())", connection))
+        await Insert(connection, nodes, edges, ct);
+        await using (var mark = new NpgsqlCommand(
+            $"INSERT INTO {_schema}.{LineageSchema.Marks} (name, seq, done_at) VALUES ($1, $2, now()) " +
+            "ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, done_at = excluded.done_at", connection))
         {
             mark.Parameters.AddWithValue(Mark);
-            await mark.ExecuteNonQueryAsync(cancellationToken);
+            mark.Parameters.AddWithValue(rows[^1].Seq);
+            await mark.ExecuteNonQueryAsync(ct);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        Indexed(log, entries);
+        await transaction.CommitAsync(ct);
+        return rows.Count;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -114,12 +126,6 @@ internal sealed partial class LineageBackfill(LedgerDatabase database, string sc
         }
     }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Lineage index: {Entries} entries written before it existed are now indexed")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lineage index: {Entries} entries since the last start checked and indexed")]
     private static partial void Indexed(ILogger logger, long entries);
 }

@@ -6,7 +6,9 @@ using MlLedger.Reports.Model;
 
 namespace MlLedger.Api.Lineage;
 
-public sealed record LineageView(string Subject, string Direction, int Depth, AsOfView AsOf, IReadOnlyList<LineageNodeView> Nodes, IReadOnlyList<LineageEdgeView> Edges);
+/// <summary>A lineage answer; <see cref="Truncated"/> when edges go on past <see cref="Depth"/> (ask again deeper).</summary>
+public sealed record LineageView(
+    string Subject, string Direction, int Depth, AsOfView AsOf, IReadOnlyList<LineageNodeView> Nodes, IReadOnlyList<LineageEdgeView> Edges, bool Truncated);
 
 /// <summary>The lineage graph over HTTP: a subject's upstream and downstream, as of a tree size or a time.</summary>
 internal static class LineageEndpoints
@@ -61,7 +63,7 @@ internal static class LineageEndpoints
         try
         {
             var graph = await lineage.Walk(subject, direction != "downstream", direction != "upstream", levels, cut, ct);
-            return TypedResults.Ok(new LineageView(subject, direction, levels, view, graph.Nodes, graph.Edges));
+            return TypedResults.Ok(new LineageView(subject, direction, levels, view, graph.Nodes, graph.Edges, graph.Truncated));
         }
         catch (LineageTooLargeException tooLarge)
         {

@@ -5,28 +5,32 @@ using Npgsql;
 namespace MlLedger.Api.Lineage;
 
 /// <summary>
-/// Which entries a read sees: those at or before sequence <see cref="MaxSeq"/> (a tree size's last entry) and/or those
-/// that happened at or before <see cref="MaxTime"/>. Neither: everything committed.
+/// Which entries a read sees. A tree size: the entries of the first <see cref="TreeSize"/> leaves of the log
+/// (<see cref="MaxSeq"/> is the sequence number of the last one, which narrows the search). A time: the entries that
+/// happened at or before <see cref="MaxTime"/>. Neither: everything committed.
 /// </summary>
-public sealed record LineageCut(long? MaxSeq, DateTimeOffset? MaxTime)
+public sealed record LineageCut(long? MaxSeq, DateTimeOffset? MaxTime, long? TreeSize = null)
 {
     public static LineageCut Now { get; } = new(null, null);
 
-    public bool Admits(long seq, DateTimeOffset at) => (MaxSeq is not { } s || seq <= s) && (MaxTime is not { } t || at <= t);
+    public static LineageCut AtTreeSize(long treeSize, long lastSeq) => new(lastSeq, null, treeSize);
 }
 
 public sealed record LineageNodeView(string Id, string Kind, string Key, string Label, string Status, long Seq, long StatusSeq);
 
 public sealed record LineageEdgeView(string From, string To, string Relation, long Seq);
 
-public sealed record LineageGraph(IReadOnlyList<LineageNodeView> Nodes, IReadOnlyList<LineageEdgeView> Edges)
+/// <summary>A walked subgraph; <see cref="Truncated"/> when edges go on past the depth the walk stopped at.</summary>
+public sealed record LineageGraph(IReadOnlyList<LineageNodeView> Nodes, IReadOnlyList<LineageEdgeView> Edges, bool Truncated = false)
 {
     public LineageNodeView? Node(string id) => Nodes.FirstOrDefault(n => n.Id == id);
 }
 
-/// <summary>The graph reached more nodes than a query may return.</summary>
-public sealed class LineageTooLargeException(int limit, int depth)
-    : Exception($"The lineage graph has more than {limit} nodes within depth {depth}; ask for a smaller depth or one direction.")
+/// <summary>The graph reached more nodes than a query may return (or, for a report, goes deeper than a walk may go).</summary>
+public sealed class LineageTooLargeException(int limit, int depth, bool tooDeep = false)
+    : Exception(tooDeep
+        ? $"The lineage graph goes on past depth {depth}."
+        : $"The lineage graph has more than {limit} nodes within depth {depth}; ask for a smaller depth or one direction.")
 {
     public int Limit { get; } = limit;
 }
@@ -42,6 +46,7 @@ internal sealed class LineageQuery(LedgerDatabase database, string schema)
 
     private readonly string _nodes = $"{LogSchema.Quote(schema)}.{LineageSchema.Nodes}";
     private readonly string _edges = $"{LogSchema.Quote(schema)}.{LineageSchema.Edges}";
+    private readonly string _leaves = $"{LogSchema.Quote(schema)}.{LogSchema.Leaves}";
 
     public async Task<bool> Exists(string node, LineageCut cut, CancellationToken ct)
     {
@@ -49,19 +54,16 @@ internal sealed class LineageQuery(LedgerDatabase database, string schema)
         return found.Count == 1;
     }
 
-    public async Task<LineageGraph> Walk(string subject, bool upstream, bool downstream, int depth, LineageCut cut, CancellationToken ct, int limit = MaxNodes)
+    /// <param name="relations">Follow only these relations (null: all).</param>
+    public async Task<LineageGraph> Walk(
+        string subject, bool upstream, bool downstream, int depth, LineageCut cut, CancellationToken ct, int limit = MaxNodes,
+        IReadOnlyCollection<string>? relations = null)
     {
         var visited = new HashSet<string>(StringComparer.Ordinal) { subject };
         var edges = new Dictionary<(string, string, string), long>();
-        if (upstream)
-        {
-            await Expand(subject, towardsSources: true, depth, cut, visited, edges, limit, ct);
-        }
-
-        if (downstream)
-        {
-            await Expand(subject, towardsSources: false, depth, cut, visited, edges, limit, ct);
-        }
+        var walk = new Walking(cut, relations?.ToArray(), depth, limit, visited, edges);
+        var truncated = upstream && await Expand(subject, towardsSources: true, walk, ct);
+        truncated |= downstream && await Expand(subject, towardsSources: false, walk, ct);
 
         var nodes = await NodesOf([.. visited], cut, ct);
         var views = visited
@@ -72,24 +74,27 @@ internal sealed class LineageQuery(LedgerDatabase database, string schema)
             .Select(e => new LineageEdgeView(e.Key.Item1, e.Key.Item2, e.Key.Item3, e.Value))
             .OrderBy(e => e.Seq).ThenBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal)
             .ToList();
-        return new LineageGraph(views, edgeViews);
+        return new LineageGraph(views, edgeViews, truncated);
     }
 
-    private async Task Expand(
-        string subject, bool towardsSources, int depth, LineageCut cut, HashSet<string> visited,
-        Dictionary<(string, string, string), long> edges, int limit, CancellationToken ct)
+    private sealed record Walking(
+        LineageCut Cut, string[]? Relations, int Depth, int Limit, HashSet<string> Visited, Dictionary<(string, string, string), long> Edges);
+
+    /// <returns>True when edges go on past the depth limit.</returns>
+    private async Task<bool> Expand(string subject, bool towardsSources, Walking walk, CancellationToken ct)
     {
+        var (cut, relations, depth, limit, visited, edges) = walk;
         var seen = new HashSet<string>(StringComparer.Ordinal) { subject };
         var frontier = new List<string> { subject };
         var from = towardsSources ? "target" : "source";
+        var where = $"FROM {_edges} x WHERE x.{from} = ANY($1) AND ({CutSql}) AND ($5::text[] IS NULL OR x.relation = ANY($5))";
         for (var level = 0; level < depth && frontier.Count > 0; level++)
         {
             await using var command = database.Source.CreateCommand(
-                $"SELECT source, target, relation, min(seq) FROM {_edges} WHERE {from} = ANY($1) " +
-                "AND ($2::bigint IS NULL OR seq <= $2) AND ($3::timestamptz IS NULL OR at <= $3) " +
-                "GROUP BY source, target, relation");
+                $"SELECT x.source, x.target, x.relation, min(x.seq) {where} GROUP BY x.source, x.target, x.relation");
             command.Parameters.AddWithValue(frontier.ToArray());
             AddCut(command, cut);
+            AddRelations(command, relations);
             var next = new List<string>();
             await using (var reader = await command.ExecuteReaderAsync(ct))
             {
@@ -112,14 +117,29 @@ internal sealed class LineageQuery(LedgerDatabase database, string schema)
 
             frontier = next;
         }
+
+        if (frontier.Count == 0)
+        {
+            return false;
+        }
+
+        await using var more = database.Source.CreateCommand($"SELECT EXISTS (SELECT 1 {where})");
+        more.Parameters.AddWithValue(frontier.ToArray());
+        AddCut(more, cut);
+        AddRelations(more, relations);
+        return await more.ExecuteScalarAsync(ct) is true;
     }
+
+    /// <summary>The cut over rows aliased <c>x</c>: $2 last sequence number, $3 time, $4 tree size (rows must be leaves below it).</summary>
+    private string CutSql =>
+        "($2::bigint IS NULL OR x.seq <= $2) AND ($3::timestamptz IS NULL OR x.at <= $3) AND " +
+        $"($4::bigint IS NULL OR EXISTS (SELECT 1 FROM {_leaves} l WHERE l.seq = x.seq AND l.idx < $4))";
 
     private async Task<Dictionary<string, LineageNodeView>> NodesOf(string[] ids, LineageCut cut, CancellationToken ct)
     {
         var found = new Dictionary<string, LineageNodeView>(ids.Length, StringComparer.Ordinal);
         await using var command = database.Source.CreateCommand(
-            $"SELECT node, kind, label, status, seq FROM {_nodes} WHERE node = ANY($1) " +
-            "AND ($2::bigint IS NULL OR seq <= $2) AND ($3::timestamptz IS NULL OR at <= $3) ORDER BY node, seq");
+            $"SELECT x.node, x.kind, x.label, x.status, x.seq FROM {_nodes} x WHERE x.node = ANY($1) AND ({CutSql}) ORDER BY x.node, x.seq");
         command.Parameters.AddWithValue(ids);
         AddCut(command, cut);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -149,5 +169,12 @@ internal sealed class LineageQuery(LedgerDatabase database, string schema)
         {
             Value = (object?)cut.MaxTime?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz,
         });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)cut.TreeSize ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
     }
+
+    private static void AddRelations(NpgsqlCommand command, string[]? relations) =>
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = (object?)relations ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text,
+        });
 }

@@ -13,7 +13,7 @@ internal static class LineageSchema
     public const string Nodes = "lineage_nodes";
     public const string Edges = "lineage_edges";
 
-    /// <summary>One row per one-off job done on the index (e.g. the backfill of entries older than the index).</summary>
+    /// <summary>Watermarks of jobs over the index: the last sequence number the backfill has indexed.</summary>
     public const string Marks = "lineage_marks";
 
     public static IEnumerable<Table> Tables(string schema)
@@ -37,6 +37,7 @@ internal static class LineageSchema
 
         var marks = new Table(new PostgresqlObjectName(schema, Marks, SchemaUtils.IdentifierUsage.General));
         marks.AddColumn("name", "text").AsPrimaryKey();
+        marks.AddColumn<long>("seq").NotNull();
         marks.AddColumn("done_at", "timestamp with time zone").NotNull();
         yield return marks;
     }

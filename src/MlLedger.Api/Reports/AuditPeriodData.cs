@@ -17,7 +17,7 @@ internal static class AuditPeriodData
 
     public static async Task<AuditPeriodReport> Gather(DateTimeOffset from, DateTimeOffset to, ReportBasis basis, LedgerEntries entries, CancellationToken ct)
     {
-        var read = await entries.OfTypes(Types, basis.Cut, ct);
+        var read = await entries.OfTypes(Types, basis, ct);
         bool In(DateTimeOffset at) => at >= from && at < to;
 
         var cited = new SortedDictionary<long, LedgerEntry>();
@@ -29,13 +29,14 @@ internal static class AuditPeriodData
             }
         }
 
-        // a promotion is in the period when it was requested or closed in it; all its entries are cited
+        // a promotion is in the period when any of its entries is (requested, reviewed, evaluated or closed in it);
+        // its row shows where it stands as of the checkpoint, and all its entries are cited
         var promotions = new List<PromotionRow>();
         var approvals = new List<ApprovalRow>();
         var exceptions = new List<DutyException>();
         foreach (var stream in read.Where(e => e.Event is PromotionEvent).GroupBy(e => e.Stream, StringComparer.Ordinal))
         {
-            if (ReportRowsOf.Promotion(stream) is not { } row || !(In(row.RequestedAt) || row.ClosedAt is { } closed && In(closed)))
+            if (ReportRowsOf.Promotion(stream) is not { } row || !stream.Any(e => In(e.OccurredAt)))
             {
                 continue;
             }

@@ -17,15 +17,16 @@ internal static class ComplianceData
             return null;
         }
 
-        var graph = await lineage.Walk(subject, upstream: true, downstream: true, LineageQuery.MaxDepth, basis.LineageCut, ct);
+        var graph = Complete(await lineage.Walk(subject, upstream: true, downstream: true, LineageQuery.MaxDepth, basis.LineageCut, ct));
         var streams = graph.Nodes.Select(StreamOf).OfType<string>().ToList();
-        var read = await entries.OfStreams(streams, basis.Cut, ct);
+        var read = await entries.OfStreams(streams, basis, ct);
         var byStream = read.ToLookup(e => e.Stream, StringComparer.Ordinal);
 
         var summary = ReportRowsOf.ModelVersion(byStream[StreamKeys.ModelVersion(model, version)])
                       ?? throw new ReportIntegrityException($"Model version {modelVersionId} is in the lineage index but has no registration entry.");
+        var intoSubject = graph.Edges.Where(e => e.To == subject).ToLookup(e => e.From, StringComparer.Ordinal);
         var datasets = graph.Nodes.Where(n => n.Kind == LineageKinds.Dataset)
-            .Select(n => ReportRowsOf.Dataset(byStream[StreamKeys.Dataset(n.Key)], RoleOf(n.Id, subject, graph)))
+            .Select(n => ReportRowsOf.Dataset(byStream[StreamKeys.Dataset(n.Key)], RoleOf(n.Id, subject, intoSubject)))
             .OfType<DatasetSummary>()
             .OrderBy(d => RoleOrder(d.Role)).ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToList();
@@ -56,6 +57,10 @@ internal static class ComplianceData
         _ => null,
     };
 
+    /// <summary>A report never prints part of a lineage as if it were all of it.</summary>
+    public static LineageGraph Complete(LineageGraph graph) =>
+        graph.Truncated ? throw new LineageTooLargeException(LineageQuery.MaxNodes, LineageQuery.MaxDepth, tooDeep: true) : graph;
+
     public static LineageDiagram Diagram(LineageGraph graph) => new(
         graph.Nodes.Select(n => new DiagramNode(n.Id, n.Kind, n.Label.Length > 0 ? n.Label : n.Key, n.Status)).ToList(),
         graph.Edges.Select(e => new DiagramEdge(e.From, e.To, e.Relation)).ToList());
@@ -66,9 +71,9 @@ internal static class ComplianceData
         return StreamKeys.ModelVersion(model, version);
     }
 
-    private static string RoleOf(string dataset, string subject, LineageGraph graph)
+    private static string RoleOf(string dataset, string subject, ILookup<string, LineageEdgeView> intoSubject)
     {
-        var relations = graph.Edges.Where(e => e.From == dataset && e.To == subject).Select(e => e.Relation).ToHashSet(StringComparer.Ordinal);
+        var relations = intoSubject[dataset].Select(e => e.Relation).ToHashSet(StringComparer.Ordinal);
         return (relations.Contains(Relations.TrainedOn), relations.Contains(Relations.EvaluatedOn)) switch
         {
             (true, true) => "training and evaluation",

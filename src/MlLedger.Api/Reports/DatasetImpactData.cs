@@ -16,10 +16,10 @@ internal static class DatasetImpactData
             return null;
         }
 
-        var graph = await lineage.Walk(subject, upstream: false, downstream: true, LineageQuery.MaxDepth, basis.LineageCut, ct);
+        var graph = ComplianceData.Complete(await lineage.Walk(subject, upstream: false, downstream: true, LineageQuery.MaxDepth, basis.LineageCut, ct));
         var streams = graph.Nodes.Where(n => n.Kind is LineageKinds.Dataset or LineageKinds.ModelVersion or LineageKinds.Deployment)
             .Select(ComplianceData.StreamOf).OfType<string>().ToList();
-        var read = await entries.OfStreams(streams, basis.Cut, ct);
+        var read = await entries.OfStreams(streams, basis, ct);
         var byStream = read.ToLookup(e => e.Stream, StringComparer.Ordinal);
 
         var dataset = ReportRowsOf.Dataset(byStream[StreamKeys.Dataset(datasetId)], "subject")
@@ -28,10 +28,11 @@ internal static class DatasetImpactData
             .Select(n => ReportRowsOf.Dataset(byStream[StreamKeys.Dataset(n.Key)], "derived"))
             .OfType<DatasetSummary>().OrderBy(d => d.Seq).ToList();
         var datasetNodes = graph.Nodes.Where(n => n.Kind == LineageKinds.Dataset).ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var into = graph.Edges.ToLookup(e => e.To, StringComparer.Ordinal);
         var models = graph.Nodes.Where(n => n.Kind == LineageKinds.ModelVersion)
             .Select(n => (Node: n, Summary: ReportRowsOf.ModelVersion(byStream[ComplianceData.StreamOf(n)!])))
             .Where(m => m.Summary is not null)
-            .Select(m => new AffectedModel(m.Summary!.Model, m.Summary.Version, UsesOf(m.Node.Id, subject, graph, datasetNodes), m.Summary.Stage,
+            .Select(m => new AffectedModel(m.Summary!.Model, m.Summary.Version, UsesOf(m.Node.Id, subject, into, datasetNodes), m.Summary.Stage,
                 m.Summary.ArtifactSha256, m.Summary.Seq))
             .OrderBy(m => m.Seq).ToList();
         var deployments = graph.Nodes.Where(n => n.Kind == LineageKinds.Deployment)
@@ -43,9 +44,9 @@ internal static class DatasetImpactData
     }
 
     /// <summary>"trained-on", or "trained-on via b@1" when the model used a dataset derived from the subject; several joined by "; ".</summary>
-    private static string UsesOf(string model, string subject, LineageGraph graph, Dictionary<string, LineageNodeView> datasets) =>
-        string.Join("; ", graph.Edges
-            .Where(e => e.To == model && datasets.ContainsKey(e.From))
+    private static string UsesOf(string model, string subject, ILookup<string, LineageEdgeView> into, Dictionary<string, LineageNodeView> datasets) =>
+        string.Join("; ", into[model]
+            .Where(e => datasets.ContainsKey(e.From))
             .Select(e => e.From == subject ? e.Relation : $"{e.Relation} via {datasets[e.From].Key}")
             .Order(StringComparer.Ordinal));
 }

@@ -39,21 +39,23 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
         $"JOIN {_schema}.{LogSchema.Leaves} l ON l.seq = e.seq_id " +
         $"JOIN {_schema}.{LogSchema.Nodes} n ON n.level = 0 AND n.idx = l.idx ";
 
-    /// <summary>Every sequenced entry of <paramref name="streams"/> at or before <paramref name="cut"/>, in sequence order.</summary>
-    public async Task<IReadOnlyList<LedgerEntry>> OfStreams(IReadOnlyCollection<string> streams, long cut, CancellationToken ct)
+    /// <summary>Every entry of <paramref name="streams"/> under the report's checkpoint, in sequence order.</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> OfStreams(IReadOnlyCollection<string> streams, ReportBasis basis, CancellationToken ct)
     {
-        await using var command = database.Source.CreateCommand(Select + "WHERE e.stream_id = ANY($1) AND e.seq_id <= $2 ORDER BY e.seq_id");
+        await using var command = database.Source.CreateCommand(Select + "WHERE e.stream_id = ANY($1) AND e.seq_id <= $2 AND l.idx < $3 ORDER BY e.seq_id");
         command.Parameters.AddWithValue(streams.Distinct(StringComparer.Ordinal).ToArray());
-        command.Parameters.AddWithValue(cut);
+        command.Parameters.AddWithValue(basis.Cut);
+        command.Parameters.AddWithValue(basis.TreeSize);
         return await Read(command, ct);
     }
 
-    /// <summary>Every sequenced entry of the event <paramref name="types"/> at or before <paramref name="cut"/>, in sequence order.</summary>
-    public async Task<IReadOnlyList<LedgerEntry>> OfTypes(IReadOnlyCollection<string> types, long cut, CancellationToken ct)
+    /// <summary>Every entry of the event <paramref name="types"/> under the report's checkpoint, in sequence order.</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> OfTypes(IReadOnlyCollection<string> types, ReportBasis basis, CancellationToken ct)
     {
-        await using var command = database.Source.CreateCommand(Select + "WHERE e.type = ANY($1) AND e.seq_id <= $2 ORDER BY e.seq_id");
+        await using var command = database.Source.CreateCommand(Select + "WHERE e.type = ANY($1) AND e.seq_id <= $2 AND l.idx < $3 ORDER BY e.seq_id");
         command.Parameters.AddWithValue(types.ToArray());
-        command.Parameters.AddWithValue(cut);
+        command.Parameters.AddWithValue(basis.Cut);
+        command.Parameters.AddWithValue(basis.TreeSize);
         return await Read(command, ct);
     }
 

@@ -10,7 +10,9 @@ namespace MlLedger.Api.Reports;
 /// </summary>
 internal sealed record ReportBasis(StoredCheckpoint Checkpoint, long Cut, ReportCheckpoint Printed)
 {
-    public LineageCut LineageCut => new(Cut, null);
+    public LineageCut LineageCut => LineageCut.AtTreeSize(Checkpoint.TreeSize, Cut);
+
+    public long TreeSize => Checkpoint.TreeSize;
 
     /// <summary>The checkpoint of tree size <paramref name="asOf"/> (the latest when null), or null when none was issued.</summary>
     public static async Task<ReportBasis?> Of(long? asOf, LogStore log, LedgerEntries entries, string origin, CancellationToken ct)

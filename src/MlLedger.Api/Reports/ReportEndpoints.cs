@@ -39,6 +39,8 @@ internal static class ReportEndpoints
         .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .ProducesProblem(StatusCodes.Status500InternalServerError)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static Task<IResult> Compliance(string model, string version, long? asOf, HttpContext http, ReportServices services) =>
@@ -55,7 +57,7 @@ internal static class ReportEndpoints
 
     private static async Task<IResult> AuditPeriod(string? from, string? to, long? asOf, HttpContext http, ReportServices services)
     {
-        if (!TryTime(from, out var start) || !TryTime(to, out var end))
+        if (!AsOf.TryParseTime(from, out var start) || !AsOf.TryParseTime(to, out var end))
         {
             return Problems.Of(StatusCodes.Status400BadRequest, "bad-period", "from and to must be ISO 8601 times, e.g. 2026-01-01T00:00:00Z.");
         }
@@ -63,6 +65,11 @@ internal static class ReportEndpoints
         if (start >= end)
         {
             return Problems.Of(StatusCodes.Status400BadRequest, "bad-period", "from must be before to.");
+        }
+
+        if (start.Ticks % TimeSpan.TicksPerSecond != 0 || end.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "bad-period", "from and to are whole seconds: the report prints its period to the second.");
         }
 
         return await Issue(http, services, asOf, ReportKinds.AuditPeriod, $"{AuditPeriodData.Format(start)} to {AuditPeriodData.Format(end)}",
@@ -99,7 +106,9 @@ internal static class ReportEndpoints
         }
         catch (LineageTooLargeException tooLarge)
         {
-            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "lineage-too-large", tooLarge.Message);
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "lineage-too-large",
+                $"The report was not issued: {tooLarge.Message} A report never prints part of a lineage as if it were all of it.",
+                new Dictionary<string, object?> { ["limit"] = tooLarge.Limit });
         }
         catch (ReportIntegrityException broken)
         {
@@ -131,19 +140,6 @@ internal static class ReportEndpoints
     {
         var safe = new string(subject.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '-').ToArray());
         return $"{kind}-{safe}-at-{treeSize.ToString(CultureInfo.InvariantCulture)}.pdf";
-    }
-
-    private static bool TryTime(string? text, out DateTimeOffset time)
-    {
-        time = default;
-        if (string.IsNullOrEmpty(text) ||
-            !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-        {
-            return false;
-        }
-
-        time = parsed.ToUniversalTime();
-        return true;
     }
 }
 

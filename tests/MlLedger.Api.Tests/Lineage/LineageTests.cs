@@ -143,6 +143,21 @@ public sealed class LineageTests(LedgerFixture shared) : IClassFixture<LedgerFix
     }
 
     [Fact]
+    public async Task A_walk_that_stops_at_its_depth_says_it_is_truncated()
+    {
+        var life = await Lifecycles.Run(_ledger, "lin-depth");
+
+        var shallow = await Auditor.GetAsync($"/v1/lineage/dataset/{life.Raw}?direction=downstream&depth=1").Expect(HttpStatusCode.OK);
+        var deep = await Auditor.GetAsync($"/v1/lineage/dataset/{life.Raw}?direction=downstream&depth=10").Expect(HttpStatusCode.OK);
+        var impact = await Auditor.GetAsync($"/v1/datasets/{life.Raw}/impact").Expect(HttpStatusCode.OK);
+
+        Assert.True((bool)shallow["truncated"]!);
+        Assert.Equal([$"dataset:{life.Clean}", $"dataset:{life.Raw}"], Ids(shallow));
+        Assert.False((bool)deep["truncated"]!);
+        Assert.False((bool)impact["truncated"]!);
+    }
+
+    [Fact]
     public async Task A_graph_past_the_node_limit_is_refused_with_its_limit()
     {
         var life = await Lifecycles.Run(_ledger, "lin-limit");

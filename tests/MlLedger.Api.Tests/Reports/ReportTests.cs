@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using MlLedger.Api.Tests.Infrastructure;
+using MlLedger.Reports.Manifest;
 using static MlLedger.Api.Tests.Reports.ReportClient;
 
 namespace MlLedger.Api.Tests.Reports;
@@ -36,7 +37,9 @@ public sealed class ReportTests(LedgerFixture shared) : IClassFixture<LedgerFixt
         Assert.All(new[] { other.Prefix, other.PromotionId, other.DeploymentId }, s => Assert.False(report.Mentions(s), $"{s} leaked in"));
         Assert.All(report.Pages.Select((text, i) => (text, i)), p =>
             Assert.Contains($"Page {p.i + 1} of {report.Pages.Count}", p.text, StringComparison.Ordinal));
-        Assert.All(life.Seqs, seq => Assert.Contains($"{seq}", report.Text, StringComparison.Ordinal));
+        var cited = ReportManifest.Read(report.Pdf).Citations.Select(c => c.Seq).ToHashSet();
+        Assert.Superset(life.Seqs.ToHashSet(), cited); // every entry of the model's life is cited ...
+        Assert.Empty(cited.Intersect(other.Seqs));      // ... and none of the other model's
     }
 
     [Fact]
@@ -57,9 +60,11 @@ public sealed class ReportTests(LedgerFixture shared) : IClassFixture<LedgerFixt
         Assert.NotEqual(first.IssuedSeq, again.IssuedSeq);
         foreach (var issued in new[] { first, again })
         {
-            var entry = await Auditor.GetAsync($"/v1/entries/{issued.IssuedSeq}").Expect(HttpStatusCode.OK);
-            var data = entry.ToJsonString();
-            Assert.Contains("ReportIssued", data, StringComparison.Ordinal);
+            var entry = (await Auditor.GetAsync($"/v1/entries/{issued.IssuedSeq}").Expect(HttpStatusCode.OK)).ToJsonString();
+            Assert.Contains("\"ReportIssued\"", entry, StringComparison.Ordinal);
+            Assert.Contains($"\"sha256\":\"{first.Sha256}\"", entry, StringComparison.Ordinal);
+            Assert.Contains($"\"treeSize\":{size}", entry, StringComparison.Ordinal);
+            Assert.Contains($"\"rootHash\":\"{ReportManifest.Read(first.Pdf).RootHash}\"", entry, StringComparison.Ordinal);
         }
     }
 
@@ -84,17 +89,46 @@ public sealed class ReportTests(LedgerFixture shared) : IClassFixture<LedgerFixt
     [Fact]
     public async Task The_audit_period_report_lists_promotions_refusals_and_approvers_and_says_there_are_no_duty_exceptions()
     {
-        var start = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var start = WholeSecond(DateTimeOffset.UtcNow.AddSeconds(-1));
         var life = await Lifecycles.Run(_ledger, "rep-period");
         await SettledCheckpoint(_ledger, Auditor);
-        var end = DateTimeOffset.UtcNow.AddSeconds(1);
+        var end = WholeSecond(DateTimeOffset.UtcNow.AddSeconds(2));
 
-        var report = await Get(Auditor, $"/v1/reports/audit-period.pdf?from={Uri.EscapeDataString(start.ToString("O"))}&to={Uri.EscapeDataString(end.ToString("O"))}");
+        var report = await Get(Auditor, Period(start, end));
 
         Assert.All(new[] { life.PromotionId, life.RejectedPromotionId, life.DeploymentId, "bob", "carol", "dave", "stage-not-reached" },
             s => Assert.True(report.Mentions(s), $"the report does not mention {s}"));
         Assert.Contains("No separation-of-duties exceptions", report.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_promotion_requested_before_the_period_is_in_it_when_it_was_reviewed_in_it_and_one_wholly_before_is_not()
+    {
+        var before = await Lifecycles.Run(_ledger, "rep-edge-old");
+        await PolicyScenarios.RegisterModel(_ledger.Client("ci-bot", "pipeline"), "rep-edge", auc: 0.93);
+        var promotion = (string)(await _ledger.Client("alice", "approver").Post("/v1/promotions", Requests.Promotion("rep-edge", "1", "production"))
+            .Expect(HttpStatusCode.Created))["id"]!;
+        var start = WholeSecond(DateTimeOffset.UtcNow.AddSeconds(1));
+        while (DateTimeOffset.UtcNow < start.AddMilliseconds(50))
+        {
+            await Task.Delay(50);
+        }
+
+        await _ledger.Client("erin", "approver").Post($"/v1/promotions/{promotion}/approvals", Requests.Approval("approve", "erin in the period"))
+            .Expect(HttpStatusCode.OK);
+        await SettledCheckpoint(_ledger, Auditor);
+
+        var report = await Get(Auditor, Period(start, start.AddMinutes(5)));
+
+        Assert.True(report.Mentions(promotion), "the promotion reviewed in the period is missing");
+        Assert.True(report.Mentions("erin in the period") || report.Mentions("erin"), "the review in the period is missing");
+        Assert.All(new[] { before.PromotionId, before.RejectedPromotionId, before.DeploymentId }, s => Assert.False(report.Mentions(s), $"{s} is from before the period"));
+    }
+
+    private static DateTimeOffset WholeSecond(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+
+    private static string Period(DateTimeOffset from, DateTimeOffset to) =>
+        $"/v1/reports/audit-period.pdf?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}";
 
     [Fact]
     public async Task The_dataset_impact_report_names_the_models_built_on_it_and_where_they_are_deployed()
@@ -133,6 +167,8 @@ public sealed class ReportTests(LedgerFixture shared) : IClassFixture<LedgerFixt
     [InlineData("/v1/reports/audit-period.pdf?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", HttpStatusCode.BadRequest, "bad-period")]
     [InlineData("/v1/reports/audit-period.pdf?from=yesterday&to=2026-01-01T00:00:00Z", HttpStatusCode.BadRequest, "bad-period")]
     [InlineData("/v1/reports/audit-period.pdf", HttpStatusCode.BadRequest, "bad-period")]
+    [InlineData("/v1/reports/audit-period.pdf?from=1/2/2026&to=2026-01-03T00:00:00Z", HttpStatusCode.BadRequest, "bad-period")]
+    [InlineData("/v1/reports/audit-period.pdf?from=2026-01-01T00:00:00.5Z&to=2026-01-03T00:00:00Z", HttpStatusCode.BadRequest, "bad-period")]
     public async Task Bad_report_requests_get_a_clear_problem(string path, HttpStatusCode status, string code)
     {
         await SettledCheckpoint(_ledger, Auditor);
