@@ -22,6 +22,7 @@ public static class Program
         "many-promotions" => AuditPeriodReportPdf.Render(ReportSamples.AuditPeriod(promotions: 20_000, citations: 10)),
         "many-citations" => AuditPeriodReportPdf.Render(ReportSamples.AuditPeriod(promotions: 10, citations: 100_000)),
         "big-lineage" => ComplianceReportPdf.Render(ReportSamples.Compliance() with { Lineage = ReportSamples.BigLineage(datasets: 14, models: 12) }),
+        "huge-lineage" => ComplianceReportPdf.Render(ReportSamples.Compliance() with { Lineage = ReportSamples.BigLineage(datasets: 5_000, models: 1_250) }),
         _ => throw new ArgumentException($"Unknown sample {kind}; one of {string.Join(", ", Kinds)}."),
     };
 

@@ -19,8 +19,11 @@ public static class ReportSamples
 
     static DateTimeOffset Day(int d, int h = 10) => new(2025, 2, d, h, 15, 0, TimeSpan.Zero);
 
-    public static ReportCheckpoint Checkpoint => new(Origin, TreeSize, Hex("root"),
-        $"{Origin}\n{TreeSize}\n{Convert.ToBase64String(SHA256.HashData("root"u8))}\n\n— {Origin} Az3kQ{Convert.ToBase64String(SHA256.HashData("sig"u8))}\n",
+    public static ReportCheckpoint Checkpoint => CheckpointOf(TreeSize);
+
+    /// <summary>A checkpoint of another size, for reports citing more leaves than <see cref="TreeSize"/> holds.</summary>
+    public static ReportCheckpoint CheckpointOf(long treeSize) => new(Origin, treeSize, Hex("root"),
+        $"{Origin}\n{treeSize}\n{Convert.ToBase64String(SHA256.HashData("root"u8))}\n\n— {Origin} Az3kQ{Convert.ToBase64String(SHA256.HashData("sig"u8))}\n",
         LedgerTime);
 
     public static List<Citation> Citations(int count, long firstSeq = 100) =>
@@ -123,7 +126,7 @@ public static class ReportSamples
             i % 2 == 0 ? "staging" : "production", i % 4 == 0 ? null : $"https://svc-{i}.example.org", Hex($"artifact-{i % 9}"),
             i % 7 == 2 ? "blocked" : "deployed", "ci-deployer", Day(1 + i % 27, 16), i % 7 == 2 ? "no approved promotion" : null, 50_000 + i)).ToList();
         return new AuditPeriodReport(
-            new ReportFrame(ReportKinds.AuditPeriod, "2025-02", Checkpoint, Citations(citations)),
+            new ReportFrame(ReportKinds.AuditPeriod, "2025-02", CheckpointOf(Math.Max(TreeSize, citations + 100L)), Citations(citations)),
             new DateTimeOffset(2025, 2, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero),
             proms, deps, proms.Where(p => p.Status == "rejected").ToList(), deps.Where(d => d.Event == "blocked").ToList(),
             [new ApproverTally("alice", 41, 3), new ApproverTally("grace", 12, 0), new ApproverTally("heidi", 7, 5)],

@@ -11,7 +11,7 @@ namespace MlLedger.Reports.Diagrams;
 /// </summary>
 internal static class BarChart
 {
-    const double LabelWidth = 150, BarHeight = 8, BarGap = 3, ValueWidth = 44;
+    const double LabelWidth = 150, BarHeight = 8, BarGap = 3, MinValueWidth = 44;
 
     static readonly XColor[] Palette =
     [
@@ -24,7 +24,9 @@ internal static class BarChart
         var groups = evaluations
             .SelectMany((e, i) => e.Metrics.Select(m => (Metric: m.Name, Label: $"{e.Dataset} (#{Text.Number(e.Seq)})", m.Value, Color: i)))
             .GroupBy(t => t.Metric, StringComparer.Ordinal).ToList();
-        var plot = ReportComposer.Width - LabelWidth - ValueWidth;
+        // Values are printed exactly, so the plot leaves room for the longest of them (at most 17 significant digits).
+        var valueWidth = Math.Max(MinValueWidth, groups.SelectMany(g => g).Select(b => c.Measure.Width(Text.Number(b.Value), c.Theme.Small)).DefaultIfEmpty(0).Max() + 6);
+        var plot = ReportComposer.Width - LabelWidth - valueWidth;
         foreach (var group in groups)
         {
             var bars = group.ToList();
@@ -33,7 +35,7 @@ internal static class BarChart
             var height = 14 + bars.Count * (BarHeight + BarGap) + 12;
             c.Ensure(height);
             c.Gfx.DrawString(group.Key, c.Theme.BodyBold, c.Theme.InkBrush, ReportComposer.Left, c.Y + 9);
-            c.Gfx.DrawString(unit ? "scale 0 – 1" : $"scale 0 – {Text.Number(max)}", c.Theme.Small, c.Theme.MutedBrush,
+            c.Gfx.DrawString(unit ? "scale 0 – 1" : $"scale 0 – {Text.Tick(max)}", c.Theme.Small, c.Theme.MutedBrush,
                 ReportComposer.Right, c.Y + 9, XStringFormats.BaseLineRight);
             c.Y += 14;
             var x0 = ReportComposer.Left + LabelWidth;

@@ -65,13 +65,17 @@ internal static class LineageDrawing
         if (layout.Left.Count > 0)
         {
             c.Paragraph($"The diagram shows {layout.Placed.Count} of {diagram.Nodes.Count} nodes; the other {layout.Left.Count} are listed here with their links.");
-            var names = diagram.Nodes.GroupBy(n => n.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Label, StringComparer.Ordinal);
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var n in diagram.Nodes) names.TryAdd(n.Id, n.Label);
+            // One pass over the edges for all the rows, not two per row: diagrams of thousands of nodes list most of them here.
+            var into = diagram.Edges.ToLookup(e => e.To, StringComparer.Ordinal);
+            var outOf = diagram.Edges.ToLookup(e => e.From, StringComparer.Ordinal);
             c.Table(
                 [new Column("Kind", 1.2), new Column("Node", 2.6), new Column("Status", 1), new Column("Linked from", 2.6), new Column("Linked to", 2.6)],
                 layout.Left.Select(n => new Row([
                     KindName(n.Kind), n.Label, Text.OrDash(n.Status),
-                    Links(diagram.Edges.Where(e => e.To == n.Id).Select(e => $"{names.GetValueOrDefault(e.From, e.From)} ({e.Relation})")),
-                    Links(diagram.Edges.Where(e => e.From == n.Id).Select(e => $"{names.GetValueOrDefault(e.To, e.To)} ({e.Relation})")),
+                    Links(into[n.Id].Select(e => $"{names.GetValueOrDefault(e.From, e.From)} ({e.Relation})")),
+                    Links(outOf[n.Id].Select(e => $"{names.GetValueOrDefault(e.To, e.To)} ({e.Relation})")),
                 ], IsAlarming(n.Status) ? Tone.Alert : Tone.Plain)));
         }
     }
@@ -88,7 +92,8 @@ internal static class LineageDrawing
     {
         var font = c.Theme.Small;
         var x = ReportComposer.Left;
-        var kinds = Styles.Keys.Where(k => diagram.Nodes.Any(n => n.Kind == k)).ToList();
+        var present = diagram.Nodes.Select(n => n.Kind).ToHashSet(StringComparer.Ordinal);
+        var kinds = Styles.Keys.Where(present.Contains).ToList();
         foreach (var kind in kinds)
         {
             var style = Styles[kind];

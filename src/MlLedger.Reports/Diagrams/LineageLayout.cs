@@ -44,7 +44,7 @@ internal static class LineagePlanner
         {
             for (var start = 0; start < band.Count; start += perRow)
             {
-                var row = band.Skip(start).Take(perRow).ToList();
+                var row = band.GetRange(start, Math.Min(perRow, band.Count - start));
                 if (left.Count > 0 || y + boxH > height)
                 {
                     left.AddRange(row);
@@ -83,18 +83,38 @@ internal static class LineagePlanner
             .GroupBy(e => e.To, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.From).ToList(), StringComparer.Ordinal);
 
         var depth = new Dictionary<string, int>(StringComparer.Ordinal);
-        int DepthOf(string id, HashSet<string> path)
+        // A dataset's depth is one more than its deepest dataset parent's. Walked with an explicit stack, not by
+        // recursion, so a derived-from chain of any length cannot overflow the stack.
+        void DepthOf(string start)
         {
-            if (depth.TryGetValue(id, out var d)) return d;
-            if (!path.Add(id)) return 0; // a cycle: cut it here
-            d = 0;
-            foreach (var p in parents.GetValueOrDefault(id) ?? [])
-                if (byId[p].Kind == LineageKinds.Dataset) d = Math.Max(d, DepthOf(p, path) + 1);
-            path.Remove(id);
-            return depth[id] = d;
+            if (depth.ContainsKey(start)) return;
+            var path = new HashSet<string>(StringComparer.Ordinal) { start };
+            var stack = new Stack<(string Id, int Next, int Depth)>();
+            stack.Push((start, 0, 0));
+            while (stack.TryPop(out var top))
+            {
+                var (id, next, d) = top;
+                var ps = parents.GetValueOrDefault(id);
+                if (ps is null || next == ps.Count)
+                {
+                    path.Remove(id);
+                    depth[id] = d;
+                    continue;
+                }
+                var p = ps[next];
+                if (byId[p].Kind != LineageKinds.Dataset) stack.Push((id, next + 1, d));
+                else if (depth.TryGetValue(p, out var known)) stack.Push((id, next + 1, Math.Max(d, known + 1)));
+                else if (path.Contains(p)) stack.Push((id, next + 1, Math.Max(d, 1))); // a cycle: cut it here
+                else
+                {
+                    stack.Push(top); // comes back to p once p's depth is known
+                    path.Add(p);
+                    stack.Push((p, 0, 0));
+                }
+            }
         }
         var datasets = byId.Values.Where(n => n.Kind == LineageKinds.Dataset).ToList();
-        foreach (var n in datasets) DepthOf(n.Id, []);
+        foreach (var n in datasets) DepthOf(n.Id);
         var datasetBands = datasets.Count == 0 ? 0 : datasets.Max(n => depth[n.Id]) + 1;
 
         var bands = byId.Values

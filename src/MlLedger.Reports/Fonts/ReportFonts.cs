@@ -34,6 +34,19 @@ public static class ReportFonts
         }
     }
 
+    /// <summary>
+    /// The SHA-256 of each font file the reports embed (installing the resolver first). Report bytes depend on these
+    /// files: they are part of every report's content hash and printed in its verification appendix.
+    /// </summary>
+    public static IReadOnlyList<FontFileDigest> Digests
+    {
+        get
+        {
+            EnsureInstalled();
+            return Volatile.Read(ref _installed)!.Digests;
+        }
+    }
+
     static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
 
     internal static XFont Regular(double size) => new(SystemFontResolver.Sans, size, XFontStyleEx.Regular, Unicode);

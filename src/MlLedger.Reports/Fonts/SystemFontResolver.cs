@@ -1,10 +1,12 @@
+using System.Security.Cryptography;
 using PdfSharp.Fonts;
 
 namespace MlLedger.Reports.Fonts;
 
 /// <summary>
 /// Resolves the report fonts (DejaVu Sans, Sans Bold, Sans Mono, Sans Mono Bold) from the fonts installed on the
-/// machine. Reports embed these fonts, so the same files give the same PDF bytes.
+/// machine. Reports embed these fonts, so the same files give the same PDF bytes; another version of the font
+/// package gives other bytes. <see cref="Digests"/> names the files that were loaded, for the report to print.
 /// </summary>
 public sealed class SystemFontResolver : IFontResolver
 {
@@ -22,17 +24,24 @@ public sealed class SystemFontResolver : IFontResolver
         "C:\\Windows\\Fonts",
     ];
 
-    static readonly Dictionary<string, string> FileOfFace = new(StringComparer.Ordinal)
-    {
-        ["DejaVuSans"] = "DejaVuSans.ttf",
-        ["DejaVuSans-Bold"] = "DejaVuSans-Bold.ttf",
-        ["DejaVuSansMono"] = "DejaVuSansMono.ttf",
-        ["DejaVuSansMono-Bold"] = "DejaVuSansMono-Bold.ttf",
-    };
+    static readonly (string Face, string File)[] FileOfFace =
+    [
+        ("DejaVuSans", "DejaVuSans.ttf"),
+        ("DejaVuSans-Bold", "DejaVuSans-Bold.ttf"),
+        ("DejaVuSansMono", "DejaVuSansMono.ttf"),
+        ("DejaVuSansMono-Bold", "DejaVuSansMono-Bold.ttf"),
+    ];
 
     readonly Dictionary<string, byte[]> _faces;
 
-    SystemFontResolver(Dictionary<string, byte[]> faces) => _faces = faces;
+    SystemFontResolver(Dictionary<string, byte[]> faces, IReadOnlyList<FontFileDigest> digests)
+    {
+        _faces = faces;
+        Digests = digests;
+    }
+
+    /// <summary>The SHA-256 of every font file loaded, one per face, in a fixed order (regular, bold, mono, mono bold).</summary>
+    public IReadOnlyList<FontFileDigest> Digests { get; }
 
     /// <summary>Loads every face the reports use from the usual font directories.</summary>
     public static SystemFontResolver Load() => Load(SearchRoots);
@@ -43,14 +52,17 @@ public sealed class SystemFontResolver : IFontResolver
     {
         var roots = directories;
         var faces = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var digests = new List<FontFileDigest>();
         foreach (var (face, file) in FileOfFace)
         {
             var path = Find(file, roots) ?? throw new FileNotFoundException(
                 $"The report font file {file} was not found under {string.Join(", ", roots)}. " +
                 $"Install it (Debian/Ubuntu: apt-get install {DebianPackage}).", file);
-            faces[face] = File.ReadAllBytes(path);
+            var bytes = File.ReadAllBytes(path);
+            faces[face] = bytes;
+            digests.Add(new FontFileDigest(file, Convert.ToHexStringLower(SHA256.HashData(bytes))));
         }
-        return new SystemFontResolver(faces);
+        return new SystemFontResolver(faces, digests);
     }
 
     static string? Find(string file, IEnumerable<string> roots)

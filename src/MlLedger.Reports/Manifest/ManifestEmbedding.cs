@@ -15,15 +15,21 @@ internal static class ManifestEmbedding
     public static void Attach(PdfDocument document, ReportManifest manifest)
     {
         var json = manifest.ToJson();
+        Attach(document, Deflate(json), json.Length);
+    }
+
+    /// <summary>Embeds <paramref name="deflated"/> as the manifest's Flate-compressed stream, as it is (tests embed hostile ones).</summary>
+    internal static void Attach(PdfDocument document, byte[] deflated, int size)
+    {
         var file = new PdfDictionary(document);
         document.Internals.AddObject(file);
         file.Elements.SetName("/Type", "/EmbeddedFile");
         file.Elements.SetName("/Subtype", "/application#2Fjson");
         var parameters = new PdfDictionary(document);
-        parameters.Elements.SetInteger("/Size", json.Length);
+        parameters.Elements.SetInteger("/Size", size);
         file.Elements["/Params"] = parameters;
         file.Elements.SetName("/Filter", "/FlateDecode");
-        file.CreateStream(Deflate(json));
+        file.CreateStream(deflated);
 
         var spec = new PdfDictionary(document);
         document.Internals.AddObject(spec);
@@ -57,42 +63,55 @@ internal static class ManifestEmbedding
         return output.ToArray();
     }
 
-    static byte[] Inflate(byte[] data)
+    /// <summary>Inflates at most <paramref name="max"/> bytes: a deflate bomb stops here, not when memory runs out.</summary>
+    static byte[] Inflate(byte[] data, int max)
     {
-        using var input = new ZLibStream(new MemoryStream(data), CompressionMode.Decompress);
+        using var input = new ZLibStream(new MemoryStream(data, writable: false), CompressionMode.Decompress);
         using var output = new MemoryStream();
-        input.CopyTo(output);
+        var buffer = new byte[81920];
+        int n;
+        while ((n = input.Read(buffer)) > 0)
+        {
+            if (output.Length + n > max)
+                throw new FormatException($"The report manifest inflates to more than {max:N0} bytes; it is refused unread.");
+            output.Write(buffer, 0, n);
+        }
         return output.ToArray();
     }
 
-    public static byte[] Extract(byte[] pdf)
+    /// <summary>The manifest's bytes; <see cref="FormatException"/>, and no other exception, for bytes that do not hold one.</summary>
+    public static byte[] Extract(byte[] pdf, int maxManifestBytes)
     {
-        PdfDocument document;
         try
         {
-            document = PdfReader.Open(new MemoryStream(pdf, writable: false), PdfDocumentOpenMode.Import);
+            return Find(pdf, maxManifestBytes);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (FormatException or OutOfMemoryException))
         {
+            // PDFsharp's reader and the inflater throw many types on malformed input (parser errors, invalid data,
+            // index and cast errors on broken object graphs): for a caller they all mean the same thing.
             throw new FormatException("The bytes are not a PDF that can be read.", e);
         }
-        using (document)
+    }
+
+    static byte[] Find(byte[] pdf, int maxManifestBytes)
+    {
+        using var document = PdfReader.Open(new MemoryStream(pdf, writable: false), PdfDocumentOpenMode.Import);
+        var names = document.Internals.Catalog.Elements.GetDictionary("/Names")?.Elements.GetDictionary("/EmbeddedFiles")?.Elements.GetArray("/Names");
+        for (var i = 0; names is not null && i + 1 < names.Elements.Count; i += 2)
         {
-            var names = document.Internals.Catalog.Elements.GetDictionary("/Names")?.Elements.GetDictionary("/EmbeddedFiles")?.Elements.GetArray("/Names");
-            for (var i = 0; names is not null && i + 1 < names.Elements.Count; i += 2)
+            if (names.Elements[i] is not PdfString name || name.Value != ReportManifest.FileName) continue;
+            var spec = Resolve(names.Elements[i + 1]);
+            var file = Resolve(spec?.Elements.GetDictionary("/EF")?.Elements["/F"]);
+            if (file?.Stream is null) break;
+            var raw = file.Stream.Value;
+            return file.Elements.GetName("/Filter") switch
             {
-                if (names.Elements[i] is not PdfString name || name.Value != ReportManifest.FileName) continue;
-                var spec = Resolve(names.Elements[i + 1]);
-                var file = Resolve(spec?.Elements.GetDictionary("/EF")?.Elements["/F"]);
-                if (file?.Stream is null) break;
-                var raw = file.Stream.Value;
-                return file.Elements.GetName("/Filter") switch
-                {
-                    "" => raw,
-                    "/FlateDecode" => Inflate(raw),
-                    var other => throw new FormatException($"The report manifest uses the unsupported filter {other}."),
-                };
-            }
+                "" when raw.Length <= maxManifestBytes => raw,
+                "" => throw new FormatException($"The report manifest has more than {maxManifestBytes:N0} bytes; it is refused unread."),
+                "/FlateDecode" => Inflate(raw, maxManifestBytes),
+                var other => throw new FormatException($"The report manifest uses the unsupported filter {other}."),
+            };
         }
         throw new FormatException($"The PDF has no embedded {ReportManifest.FileName}: it is not an MlLedger report, or the manifest was removed.");
     }

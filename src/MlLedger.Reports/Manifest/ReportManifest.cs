@@ -22,8 +22,26 @@ public sealed record ReportManifest(
         frame.Kind, frame.Subject, frame.Checkpoint.Origin, frame.Checkpoint.TreeSize, frame.Checkpoint.RootHash,
         frame.Checkpoint.SignedNote, frame.Checkpoint.LedgerTime, frame.Citations);
 
-    /// <summary>Reads the manifest embedded in a report PDF; <see cref="FormatException"/> when there is none or it is malformed.</summary>
-    public static ReportManifest Read(byte[] pdf) => FromJson(ManifestEmbedding.Extract(pdf));
+    /// <summary>The largest PDF <see cref="Read(byte[])"/> accepts: 512 MiB.</summary>
+    public const int MaxPdfBytes = 512 * 1024 * 1024;
+
+    /// <summary>The largest manifest <see cref="Read(byte[])"/> inflates: 256 MiB (a report citing 100,000 entries has about 20 MB).</summary>
+    public const int MaxManifestBytes = 256 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads the manifest embedded in a report PDF. Safe on hostile input: a PDF over <see cref="MaxPdfBytes"/>, a
+    /// manifest inflating past <see cref="MaxManifestBytes"/>, a PDF without a manifest and a malformed manifest are
+    /// all a <see cref="FormatException"/>, and no other exception is thrown for any bytes.
+    /// </summary>
+    public static ReportManifest Read(byte[] pdf) => Read(pdf, MaxPdfBytes, MaxManifestBytes);
+
+    internal static ReportManifest Read(byte[] pdf, long maxPdfBytes, int maxManifestBytes)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        if (pdf.LongLength > maxPdfBytes)
+            throw new FormatException($"The file has {pdf.LongLength:N0} bytes; a report PDF read for its manifest may have at most {maxPdfBytes:N0}.");
+        return FromJson(ManifestEmbedding.Extract(pdf, maxManifestBytes));
+    }
 
     /// <summary>The manifest as compact UTF-8 JSON, members in a fixed order.</summary>
     public byte[] ToJson()
@@ -59,30 +77,11 @@ public sealed record ReportManifest(
         return buffer.ToArray();
     }
 
-    public static ReportManifest FromJson(ReadOnlySpan<byte> utf8)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(utf8.ToArray());
-            var root = doc.RootElement;
-            var format = root.GetProperty("format").GetString();
-            if (format != Format) throw new FormatException($"The report manifest has format '{format}', expected '{Format}'.");
-            var cp = root.GetProperty("checkpoint");
-            var citations = new List<Citation>();
-            foreach (var c in root.GetProperty("citations").EnumerateArray())
-                citations.Add(new Citation(c.GetProperty("seq").GetInt64(), c.GetProperty("leafIndex").GetInt64(),
-                    Str(c, "leafHash"), Str(c, "stream"), Str(c, "eventType")));
-            return new ReportManifest(Str(root, "kind"), Str(root, "subject"), Str(cp, "origin"), cp.GetProperty("treeSize").GetInt64(),
-                Str(cp, "rootHash"), Str(cp, "signedNote"), cp.GetProperty("ledgerTime").GetDateTimeOffset(), citations);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new FormatException("The report manifest is not valid JSON of the expected shape.", e);
-        }
-    }
-
-    static string Str(JsonElement e, string name) =>
-        e.GetProperty(name).GetString() ?? throw new FormatException($"The report manifest's '{name}' is null.");
+    /// <summary>
+    /// Parses a manifest strictly (see <see cref="ManifestJson"/>); <see cref="FormatException"/>, and no other
+    /// exception, for anything malformed.
+    /// </summary>
+    public static ReportManifest FromJson(ReadOnlySpan<byte> utf8) => ManifestJson.Parse(utf8);
 
     /// <summary>Records compare their lists by reference; this compares the citations too.</summary>
     public bool SameAs(ReportManifest other) =>

@@ -16,6 +16,8 @@ namespace MlLedger.Reports.Rendering;
 /// in place with same-length UUIDs derived from the content hash (the packet is not compressed, so offsets in the
 /// cross-reference table stay valid).</item>
 /// </list>
+/// The content hash covers the digests of the font files (<see cref="ContentHash"/>): the embedded subsets are
+/// those files' bytes, so a report is reproduced byte for byte only with the same font files.
 /// </summary>
 internal static class DeterministicPdf
 {

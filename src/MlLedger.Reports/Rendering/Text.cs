@@ -14,7 +14,14 @@ internal static class Text
 
     public static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
 
-    public static string Number(double d) => d.ToString("0.####", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A measured value exactly: the shortest text that reads back as the same double (0.89996, never rounded to 0.9
+    /// next to a rule on 0.9); whole numbers print without a fraction.
+    /// </summary>
+    public static string Number(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>An axis or scale label, where four decimals are enough: never for a measured value.</summary>
+    public static string Tick(double d) => d.ToString("0.####", CultureInfo.InvariantCulture);
 
     public static string OrDash(string? s) => string.IsNullOrWhiteSpace(s) ? "—" : s;
 

@@ -1,3 +1,4 @@
+using MlLedger.Reports.Fonts;
 using MlLedger.Reports.Manifest;
 using MlLedger.Reports.Model;
 using MlLedger.Reports.Rendering;
@@ -43,6 +44,9 @@ internal static class VerificationAppendix
         c.Paragraph("• the checkpoint note above is signed by a ledger key listed in the trusted root.", indent: 10);
         c.Paragraph($"The same data is attached to this PDF as the embedded file {ReportManifest.FileName} (JSON, format {ReportManifest.Format}) " +
             "for programs to read.", c.Theme.Body, c.Theme.MutedBrush);
+        c.Paragraph($"Rendered with these font files ({SystemFontResolver.DebianPackage}); regenerating this report from the same ledger data " +
+            "gives the same bytes only with the same files:", c.Theme.Small, c.Theme.MutedBrush);
+        c.Paragraph("Fonts: " + string.Join(", ", ReportFonts.Digests), c.Theme.MonoTiny, c.Theme.MutedBrush);
 
         c.Subheading($"Cited entries ({Text.Number(frame.Citations.Count)})");
         if (frame.Citations.Count == 0)
