@@ -101,6 +101,14 @@ internal static class ReportsBench
         rows.Add(TargetRow.Time($"audit period report, {Num(total)} entries, {Num(period.Citations)} cited (worst warm run)",
             period.WarmTimes.Max, 10_000));
 
+        // the same report over a period in which nothing happened: the host reads and decodes the same entries (it selects
+        // them by type up to the checkpoint, then by time in memory) but renders no rows, which splits reading from rendering
+        Console.WriteLine();
+        Console.WriteLine("the same report over an empty one-second period an hour ahead (same entries read, nothing rendered):");
+        var empty = await ReportRuns.RunAsync(ledger, auditor,
+            $"/v1/reports/audit-period.pdf?from={Iso(to.AddSeconds(-1))}&to={Iso(to)}", 2, sql, ct);
+        empty.Print();
+
         Console.WriteLine();
         Heading("reports mode: results");
         Console.WriteLine($"{"what",-72} {"figure",12} {"target",10}  verdict");
