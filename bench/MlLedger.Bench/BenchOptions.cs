@@ -9,9 +9,10 @@ internal sealed record BenchOptions
     public const string HttpMode = "http";
     public const string VerifyMode = "verify";
     public const string LogMode = "log";
+    public const string ReportsMode = "reports";
 
     public const string Usage = """
-        usage: MlLedger.Bench [policy] [http] [verify] [log] [options]     (no mode: policy and http, policy first)
+        usage: MlLedger.Bench [policy] [http] [verify] [log] [reports] [options]     (no mode: policy and http, policy first)
 
         policy mode: PolicyEngine.Evaluate on realistic production facts, in process
           --iterations N        timed calls per case (default 200000)
@@ -32,6 +33,12 @@ internal sealed record BenchOptions
           --leaves N            grow the log to N leaves (synthetic leaf hashes after the real ones; default 1000000),
                                 then --checks inclusion and consistency proofs after --warmup
 
+        reports mode: embedded PostgreSQL + the real ledger host; lineage and PDF reports on data seeded through the API
+          --lineage-models N    model versions trained on one dataset, one blocked deployment each: 1 + 3N lineage
+                                nodes downstream of it (default 3333, i.e. 10,000 nodes, the query's limit)
+          --entries N           grow the ledger to N entries for the audit period report (default 100000)
+          --concurrency N       parallel seeding clients
+
           --policies DIR        policy set (default: the shipped policies/, copied next to the binary)
         """;
 
@@ -41,6 +48,7 @@ internal sealed record BenchOptions
     public int LogSeconds { get; init; } = 30;
     public int Leaves { get; init; } = 1_000_000;
     public int Entries { get; init; } = 100_000;
+    public int LineageModels { get; init; } = 3_333;
     public int Checks { get; init; } = 2_000;
     public int Warmup { get; init; } = 200;
     public int BaselineChecks { get; init; } = 400;
@@ -58,7 +66,7 @@ internal sealed record BenchOptions
             var arg = args[i];
             switch (arg)
             {
-                case PolicyMode or HttpMode or VerifyMode or LogMode:
+                case PolicyMode or HttpMode or VerifyMode or LogMode or ReportsMode:
                     if (!modes.Contains(arg))
                     {
                         modes.Add(arg);
@@ -79,6 +87,9 @@ internal sealed record BenchOptions
                     break;
                 case "--iterations":
                     options = options with { Iterations = Positive(args, ref i) };
+                    break;
+                case "--lineage-models":
+                    options = options with { LineageModels = Positive(args, ref i) };
                     break;
                 case "--entries":
                     options = options with { Entries = Positive(args, ref i) };

@@ -210,7 +210,8 @@ internal static class LogBench
             ? hit.At
             : throw new BenchFailure($"leaf {leafIndex} was never under a checkpoint");
 
-    private static async Task<Checkpoint> WaitForCheckpoint(HttpClient auditor, long size, CancellationToken ct)
+    /// <summary>The latest checkpoint once it covers at least <paramref name="size"/> leaves (2 minutes at most).</summary>
+    public static async Task<Checkpoint> WaitForCheckpoint(HttpClient auditor, long size, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + 120 * Stopwatch.Frequency;
         while (Stopwatch.GetTimestamp() < deadline)

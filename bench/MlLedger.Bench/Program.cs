@@ -61,6 +61,10 @@ try
         {
             await LogBench.RunAsync(options, cancel.Token);
         }
+        else if (mode == BenchOptions.ReportsMode)
+        {
+            await ReportsBench.RunAsync(options, cancel.Token);
+        }
         else if (mode == BenchOptions.VerifyMode)
         {
             await VerifyBench.RunAsync(options, cancel.Token);
