@@ -24,7 +24,7 @@ internal static class ManifestEmbedding
         var file = new PdfDictionary(document);
         document.Internals.AddObject(file);
         file.Elements.SetName("/Type", "/EmbeddedFile");
-        file.Elements.SetName("/Subtype", "/application#2Fjson");
+        file.Elements.SetName("/Subtype", "/application/json");
         var parameters = new PdfDictionary(document);
         parameters.Elements.SetInteger("/Size", size);
         file.Elements["/Params"] = parameters;
