@@ -47,7 +47,7 @@ public class EmptySectionTests
         };
         var text = PdfText.Of(AuditPeriodReportPdf.Render(r));
         text.Contains("No promotions in this period.");
-        text.Contains("No deployment events in this period.");
+        text.Contains("No deployments, rollbacks or retirements in this period (blocked attempts are listed below).");
         text.Contains("No promotions were rejected in this period.");
         text.Contains("No deployments were blocked in this period.");
         text.Contains("No approvals or rejections were given in this period.");

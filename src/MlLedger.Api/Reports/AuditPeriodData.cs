@@ -15,9 +15,17 @@ internal static class AuditPeriodData
         "DeploymentRecorded", "DeploymentBlocked", "DeploymentRolledBack", "DeploymentRetired", "PolicySetPublished", "LedgerKeyRotated",
     ];
 
+    /// <summary>
+    /// How far the time PostgreSQL stored an entry may be from the time the entry was signed with: a write takes its
+    /// time, then commits. Entries stored further from the period than this are not read.
+    /// </summary>
+    public static readonly TimeSpan StoredTimeMargin = TimeSpan.FromHours(1);
+
     public static async Task<AuditPeriodReport> Gather(DateTimeOffset from, DateTimeOffset to, ReportBasis basis, LedgerEntries entries, CancellationToken ct)
     {
-        var read = await entries.OfTypes(Types, basis, ct);
+        // only the streams active around the period are read (then every entry of theirs, to know where each stands)
+        var active = await entries.StreamsStoredBetween(Types, basis, from, to, StoredTimeMargin, ct);
+        var read = (await entries.OfStreams(active, basis, ct)).Where(e => Types.Contains(e.EventType, StringComparer.Ordinal)).ToList();
         bool In(DateTimeOffset at) => at >= from && at < to;
 
         var cited = new SortedDictionary<long, LedgerEntry>();
@@ -65,6 +73,9 @@ internal static class AuditPeriodData
         Cite(policySets);
         Cite(rotations);
 
+        // blocked attempts are listed once, in their own table
+        var blocked = deployments.Where(d => d.Event == "blocked").OrderBy(d => d.Seq).ToList();
+        deployments.RemoveAll(d => d.Event == "blocked");
         var frame = new ReportFrame(ReportKinds.AuditPeriod, $"{Format(from)} to {Format(to)}", basis.Printed,
             cited.Values.Select(e => e.Cite()).ToList());
         return new AuditPeriodReport(
@@ -72,7 +83,7 @@ internal static class AuditPeriodData
             promotions.OrderBy(p => p.Seq).ToList(),
             deployments.OrderBy(d => d.Seq).ToList(),
             promotions.Where(p => p.Status == "rejected").OrderBy(p => p.Seq).ToList(),
-            deployments.Where(d => d.Event == "blocked").OrderBy(d => d.Seq).ToList(),
+            blocked,
             approvals.GroupBy(a => a.Approver, StringComparer.Ordinal)
                 .Select(g => new ApproverTally(g.Key, g.Count(a => a.Decision == "approved"), g.Count(a => a.Decision == "rejected")))
                 .OrderBy(t => t.Approver, StringComparer.Ordinal).ToList(),

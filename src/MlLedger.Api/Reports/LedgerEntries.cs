@@ -49,14 +49,28 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
         return await Read(command, ct);
     }
 
-    /// <summary>Every entry of the event <paramref name="types"/> under the report's checkpoint, in sequence order.</summary>
-    public async Task<IReadOnlyList<LedgerEntry>> OfTypes(IReadOnlyCollection<string> types, ReportBasis basis, CancellationToken ct)
+    /// <summary>
+    /// The streams with an entry of <paramref name="types"/> under the report's checkpoint that PostgreSQL stored between
+    /// <paramref name="from"/> and <paramref name="to"/>, widened by <paramref name="margin"/> on both sides. The stored time
+    /// is not signed: it only narrows what is read, and the signed times decide.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StreamsStoredBetween(
+        IReadOnlyCollection<string> types, ReportBasis basis, DateTimeOffset from, DateTimeOffset to, TimeSpan margin, CancellationToken ct)
     {
-        await using var command = database.Source.CreateCommand(Select + "WHERE e.type = ANY($1) AND e.seq_id <= $2 AND l.idx < $3 ORDER BY e.seq_id");
+        await using var command = database.Source.CreateCommand(
+            $"SELECT DISTINCT stream_id FROM {database.EventsTable} WHERE type = ANY($1) AND seq_id <= $2 AND timestamp >= $3 AND timestamp < $4");
         command.Parameters.AddWithValue(types.ToArray());
         command.Parameters.AddWithValue(basis.Cut);
-        command.Parameters.AddWithValue(basis.TreeSize);
-        return await Read(command, ct);
+        command.Parameters.AddWithValue(from.ToUniversalTime() - margin);
+        command.Parameters.AddWithValue(to.ToUniversalTime() + margin);
+        var streams = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            streams.Add(reader.GetString(0));
+        }
+
+        return streams;
     }
 
     /// <summary>The entry at sequence number <paramref name="seq"/> (it must be sequenced).</summary>

@@ -22,9 +22,9 @@ public static class AuditPeriodReportPdf
         c.KeyValues([
             new KeyValue("Period", window),
             new KeyValue("Promotions", Text.Number(report.Promotions.Count)),
-            new KeyValue("Deployment events", Text.Number(report.Deployments.Count)),
+            new KeyValue("Deployments, rollbacks, retirements", Text.Number(report.Deployments.Count)),
             new KeyValue("Rejected promotions", Text.Number(report.RejectedPromotions.Count), Tone: report.RejectedPromotions.Count > 0 ? Tone.Warn : Tone.Plain),
-            new KeyValue("Blocked deployments", Text.Number(report.BlockedDeployments.Count), Tone: report.BlockedDeployments.Count > 0 ? Tone.Warn : Tone.Plain),
+            new KeyValue("Blocked deployment attempts", Text.Number(report.BlockedDeployments.Count), Tone: report.BlockedDeployments.Count > 0 ? Tone.Warn : Tone.Plain),
             new KeyValue("Approvers", $"{Text.Number(report.ApprovalsPerApprover.Count)} people gave {Text.Number(report.ApprovalsPerApprover.Sum(a => (long)a.Approved + a.Rejected))} decisions"),
             new KeyValue("Separation-of-duties exceptions", Text.Number(report.SeparationOfDutiesExceptions.Count),
                 Tone: report.SeparationOfDutiesExceptions.Count > 0 ? Tone.Alert : Tone.Good),
@@ -37,10 +37,10 @@ public static class AuditPeriodReportPdf
         c.Heading("Promotions");
         LifecycleTables.Promotions(c, report.Promotions, "No promotions in this period.");
         c.Heading("Deployments");
-        LifecycleTables.Deployments(c, report.Deployments, "No deployment events in this period.");
+        LifecycleTables.Deployments(c, report.Deployments, "No deployments, rollbacks or retirements in this period (blocked attempts are listed below).");
         c.Heading("Rejected promotions");
         LifecycleTables.Promotions(c, report.RejectedPromotions, "No promotions were rejected in this period.");
-        c.Heading("Blocked deployments");
+        c.Heading("Blocked deployment attempts");
         LifecycleTables.Deployments(c, report.BlockedDeployments, "No deployments were blocked in this period.");
 
         c.Heading("Approvals per approver");
