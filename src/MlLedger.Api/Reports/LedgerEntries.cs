@@ -3,6 +3,7 @@ using MlLedger.Api.Keys;
 using MlLedger.Api.Ledger;
 using MlLedger.Api.Log;
 using MlLedger.Api.Storage;
+using MlLedger.Integrity.Dsse;
 using MlLedger.Integrity.Entries;
 using MlLedger.Integrity.Merkle;
 using MlLedger.Integrity.Statements;
@@ -35,7 +36,7 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
     private readonly string _schema = LogSchema.Quote(schema);
 
     private string Select =>
-        $"SELECT e.seq_id, l.idx, n.hash, e.stream_id, e.version, e.type, e.headers::text FROM {database.EventsTable} e " +
+        $"SELECT e.seq_id, l.idx, n.hash, e.stream_id, e.version, e.type, e.headers->>'{EntryHeaders.Envelope}' FROM {database.EventsTable} e " +
         $"JOIN {_schema}.{LogSchema.Leaves} l ON l.seq = e.seq_id " +
         $"JOIN {_schema}.{LogSchema.Nodes} n ON n.level = 0 AND n.idx = l.idx ";
 
@@ -84,7 +85,7 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
 
     private async Task<IReadOnlyList<LedgerEntry>> Read(NpgsqlCommand command, CancellationToken ct)
     {
-        var rows = new List<(long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Headers)>();
+        var rows = new List<(long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Envelope)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -102,9 +103,18 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
     }
 
     private static LedgerEntry Decode(
-        (long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Headers) row, Integrity.Signing.TrustedKeys trusted)
+        (long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Envelope) row, Integrity.Signing.TrustedKeys trusted)
     {
-        var envelope = EntryHeaders.ParseEnvelope(row.Headers);
+        DsseEnvelope? envelope;
+        try
+        {
+            envelope = row.Envelope is null ? null : DsseEnvelope.Parse(row.Envelope);
+        }
+        catch (FormatException e)
+        {
+            throw new ReportIntegrityException($"Entry {row.Seq}'s envelope cannot be read: {e.Message}");
+        }
+
         if (envelope is not { Signatures.Count: 1 } || trusted.Find(envelope.Signatures[0].KeyId) is not { } signer)
         {
             throw new ReportIntegrityException($"Entry {row.Seq} has no envelope signed by a ledger key.");
@@ -115,23 +125,22 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
             throw new ReportIntegrityException($"Entry {row.Seq}'s envelope does not match its leaf {row.Index} in the log.");
         }
 
-        SignedEvent signed;
+        object data;
+        SignedEventInfo signed;
         try
         {
-            signed = SignedEvent.Read(envelope);
+            (data, signed) = SignedEvent.ReadTyped(envelope, name => EventCatalog.Types.GetValueOrDefault(name), Json);
         }
         catch (StatementFormatException e)
         {
             throw new ReportIntegrityException($"Entry {row.Seq}'s statement cannot be read: {e.Message}");
         }
 
-        if (signed.EventType != row.Type || signed.StreamId != row.Stream || signed.StreamVersion != row.Version ||
-            !EventCatalog.Types.TryGetValue(signed.EventType, out var type))
+        if (signed.EventType != row.Type || signed.StreamId != row.Stream || signed.StreamVersion != row.Version)
         {
             throw new ReportIntegrityException($"Entry {row.Seq}'s envelope names another event than its row.");
         }
 
-        var data = signed.Event.Deserialize(type, Json) ?? throw new ReportIntegrityException($"Entry {row.Seq} has an empty event.");
         return new LedgerEntry(row.Seq, row.Index, Convert.ToHexStringLower(row.Hash), row.Stream, row.Version, signed.EventType, data,
             signed.Actor, signed.OccurredAt);
     }
