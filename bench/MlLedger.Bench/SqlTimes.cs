@@ -14,6 +14,7 @@ internal sealed class SqlTimes : IDisposable
     public const string LineageEdges = "lineage edges (walk)";
     public const string LineageNodes = "lineage nodes";
     public const string Entries = "entries with leaves";
+    public const string PeriodStreams = "streams stored around the period";
 
     private const string AspNetCore = "Microsoft.AspNetCore";
     private readonly ActivityListener _listener;
@@ -78,7 +79,8 @@ internal sealed class SqlTimes : IDisposable
         var sql = activity.GetTagItem("db.query.text") as string ?? activity.GetTagItem("db.statement") as string ?? activity.DisplayName;
         var kind = sql.Contains("lineage_edges", StringComparison.Ordinal) ? LineageEdges
             : sql.Contains("lineage_nodes", StringComparison.Ordinal) ? LineageNodes
-            : sql.Contains("headers::text", StringComparison.Ordinal) ? Entries
+            : sql.Contains("JOIN", StringComparison.Ordinal) && sql.Contains("log_leaves", StringComparison.Ordinal) ? Entries
+            : sql.Contains("SELECT DISTINCT stream_id", StringComparison.Ordinal) ? PeriodStreams
             : null;
         if (kind is null)
         {
