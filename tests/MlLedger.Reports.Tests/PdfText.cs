@@ -20,8 +20,11 @@ public sealed class PdfText(IReadOnlyList<string> pages)
     /// as separate strings, so a wrap loses the space between words (but never reorders or drops characters).
     /// </summary>
     public void Contains(string expected) =>
-        Assert.True(All.Contains(expected, StringComparison.Ordinal) || Squeezed.Contains(Squeeze(expected), StringComparison.Ordinal),
-            $"The PDF text does not contain \"{expected}\".");
+        Assert.True(Has(expected), $"The PDF text does not contain \"{expected}\".");
+
+    /// <summary>The same question as <see cref="Contains"/>, answered instead of asserted.</summary>
+    public bool Has(string expected) =>
+        All.Contains(expected, StringComparison.Ordinal) || Squeezed.Contains(Squeeze(expected), StringComparison.Ordinal);
 
     string Squeezed => _squeezed ??= Squeeze(All);
     string? _squeezed;

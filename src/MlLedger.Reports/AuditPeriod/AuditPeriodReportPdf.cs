@@ -41,7 +41,10 @@ public static class AuditPeriodReportPdf
         c.Heading("Rejected promotions");
         LifecycleTables.Promotions(c, report.RejectedPromotions, "No promotions were rejected in this period.");
         c.Heading("Blocked deployment attempts");
-        LifecycleTables.Deployments(c, report.BlockedDeployments, "No deployments were blocked in this period.");
+        if (report.BlockedDeployments.Count > LifecycleTables.BlockedListedOneByOne)
+            LifecycleTables.BlockedGroups(c, report.BlockedDeployments);
+        else
+            LifecycleTables.Deployments(c, report.BlockedDeployments, "No deployments were blocked in this period.");
 
         c.Heading("Approvals per approver");
         if (report.ApprovalsPerApprover.Count == 0) c.Nothing("No approvals or rejections were given in this period.");

@@ -81,4 +81,30 @@ internal static class LifecycleTables
                 $"{d.By}\n{Text.Time(d.At)}", Text.OrDash(d.Reason), d.ArtifactSha256, Text.Number(d.Seq),
             ], d.Event switch { "blocked" => Tone.Alert, "rolled-back" => Tone.Warn, _ => Tone.Plain })));
     }
+
+    /// <summary>Above this many blocked attempts, the audit period lists them in groups (every one is still cited).</summary>
+    public const int BlockedListedOneByOne = 500;
+
+    /// <summary>
+    /// Blocked attempts grouped by subject, environment and reason: how many, when first and last, and the entries'
+    /// sequence numbers from first to last. A period with tens of thousands of identical refusals stays readable.
+    /// </summary>
+    public static void BlockedGroups(ReportComposer c, IReadOnlyList<DeploymentRow> rows)
+    {
+        var groups = rows
+            .GroupBy(d => (d.Subject, d.Environment, Reason: d.Reason ?? ""))
+            .Select(g => (g.Key, Count: g.Count(), First: g.Min(d => d.At), Last: g.Max(d => d.At), FirstSeq: g.Min(d => d.Seq), LastSeq: g.Max(d => d.Seq)))
+            .OrderBy(g => g.FirstSeq)
+            .ToList();
+        c.Paragraph($"{Text.Number(rows.Count)} blocked attempts, more than {Text.Number(BlockedListedOneByOne)}, are listed in " +
+                    $"{Text.Number(groups.Count)} groups of the same subject, environment and reason. Every attempt is an entry cited in the " +
+                    "verification appendix.");
+        c.Table(
+            [new Column("Subject", 1.5, CellStyle.Bold), new Column("Environment", 1.1), new Column("Reason", 3), new Column("Attempts", 0.9, CellStyle.Number),
+             new Column("First / last", 2.1), new Column("Entries", 1.4)],
+            groups.Select(g => new Row([
+                g.Key.Subject, g.Key.Environment, Text.OrDash(g.Key.Reason.Length == 0 ? null : g.Key.Reason), Text.Number(g.Count),
+                $"{Text.Time(g.First)}\n{Text.Time(g.Last)}", g.Count == 1 ? $"#{g.FirstSeq}" : $"#{g.FirstSeq} to #{g.LastSeq}",
+            ], Tone.Alert)));
+    }
 }
