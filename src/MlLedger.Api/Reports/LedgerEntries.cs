@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using MlLedger.Domain.Deployments;
 using MlLedger.Api.Keys;
 using MlLedger.Api.Ledger;
 using MlLedger.Api.Log;
@@ -33,6 +35,12 @@ internal sealed class ReportIntegrityException(string message) : Exception(messa
 internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, string schema)
 {
     private static readonly JsonSerializerOptions Json = LedgerJson.Create();
+
+    /// <summary>
+    /// The same, but deployments are read without the policy decision and facts they carry (kilobytes each), for
+    /// reports that print deployments as rows and not their decisions.
+    /// </summary>
+    private static readonly JsonSerializerOptions JsonWithoutDecisions = WithoutDecisions();
     private readonly string _schema = LogSchema.Quote(schema);
 
     private string Select =>
@@ -41,13 +49,15 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
         $"JOIN {_schema}.{LogSchema.Nodes} n ON n.level = 0 AND n.idx = l.idx ";
 
     /// <summary>Every entry of <paramref name="streams"/> under the report's checkpoint, in sequence order.</summary>
-    public async Task<IReadOnlyList<LedgerEntry>> OfStreams(IReadOnlyCollection<string> streams, ReportBasis basis, CancellationToken ct)
+    /// <param name="deploymentDecisions">False: deployments come without their decision and facts (null).</param>
+    public async Task<IReadOnlyList<LedgerEntry>> OfStreams(
+        IReadOnlyCollection<string> streams, ReportBasis basis, CancellationToken ct, bool deploymentDecisions = true)
     {
         await using var command = database.Source.CreateCommand(Select + "WHERE e.stream_id = ANY($1) AND e.seq_id <= $2 AND l.idx < $3 ORDER BY e.seq_id");
         command.Parameters.AddWithValue(streams.Distinct(StringComparer.Ordinal).ToArray());
         command.Parameters.AddWithValue(basis.Cut);
         command.Parameters.AddWithValue(basis.TreeSize);
-        return await Read(command, ct);
+        return await Read(command, deploymentDecisions ? Json : JsonWithoutDecisions, ct);
     }
 
     /// <summary>
@@ -79,11 +89,11 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
     {
         await using var command = database.Source.CreateCommand(Select + "WHERE e.seq_id = $1");
         command.Parameters.AddWithValue(seq);
-        var found = await Read(command, ct);
+        var found = await Read(command, Json, ct);
         return found.Count == 1 ? found[0] : throw new ReportIntegrityException($"Entry {seq} is under the checkpoint but cannot be read.");
     }
 
-    private async Task<IReadOnlyList<LedgerEntry>> Read(NpgsqlCommand command, CancellationToken ct)
+    private async Task<IReadOnlyList<LedgerEntry>> Read(NpgsqlCommand command, JsonSerializerOptions json, CancellationToken ct)
     {
         var rows = new List<(long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Envelope)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
@@ -98,12 +108,13 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
         var trusted = keys.Current.Trusted;
         // decoding is hashing and JSON: spread over the cores for large reports, order kept
         return rows.Count < 256
-            ? rows.Select(r => Decode(r, trusted)).ToList()
-            : rows.AsParallel().AsOrdered().Select(r => Decode(r, trusted)).ToList();
+            ? rows.Select(r => Decode(r, trusted, json)).ToList()
+            : rows.AsParallel().AsOrdered().Select(r => Decode(r, trusted, json)).ToList();
     }
 
     private static LedgerEntry Decode(
-        (long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Envelope) row, Integrity.Signing.TrustedKeys trusted)
+        (long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Envelope) row, Integrity.Signing.TrustedKeys trusted,
+        JsonSerializerOptions json)
     {
         DsseEnvelope? envelope;
         try
@@ -129,7 +140,7 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
         SignedEventInfo signed;
         try
         {
-            (data, signed) = SignedEvent.ReadTyped(envelope, name => EventCatalog.Types.GetValueOrDefault(name), Json);
+            (data, signed) = SignedEvent.ReadTyped(envelope, name => EventCatalog.Types.GetValueOrDefault(name), json);
         }
         catch (StatementFormatException e)
         {
@@ -143,5 +154,26 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
 
         return new LedgerEntry(row.Seq, row.Index, Convert.ToHexStringLower(row.Hash), row.Stream, row.Version, signed.EventType, data,
             signed.Actor, signed.OccurredAt);
+    }
+
+    private static JsonSerializerOptions WithoutDecisions()
+    {
+        var options = LedgerJson.Create();
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    if (info.Type == typeof(DeploymentBlocked) || info.Type == typeof(DeploymentRecorded))
+                    {
+                        // init-only properties, not constructor parameters: left out, they stay null
+                        info.Properties.Remove(info.Properties.Single(p => p.Name == "decision"));
+                        info.Properties.Remove(info.Properties.Single(p => p.Name == "facts"));
+                    }
+                },
+            },
+        };
+        return options;
     }
 }
