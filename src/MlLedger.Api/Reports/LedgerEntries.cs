@@ -93,23 +93,50 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
         return found.Count == 1 ? found[0] : throw new ReportIntegrityException($"Entry {seq} is under the checkpoint but cannot be read.");
     }
 
+    private const int Batch = 1_000;
+
+    /// <summary>
+    /// Reads the rows and decodes them while reading continues: each batch of rows is decoded on the thread pool as soon
+    /// as it is read (decoding is hashing and JSON), and the batches are put back together in order.
+    /// </summary>
     private async Task<IReadOnlyList<LedgerEntry>> Read(NpgsqlCommand command, JsonSerializerOptions json, CancellationToken ct)
     {
-        var rows = new List<(long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Envelope)>();
+        var trusted = keys.Current.Trusted;
+        var decoded = new List<Task<LedgerEntry[]>>();
+        var rows = new List<(long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Envelope)>(Batch);
+        void Decode()
+        {
+            var batch = rows;
+            decoded.Add(Task.Run(() => batch.Select(r => LedgerEntries.Decode(r, trusted, json)).ToArray(), ct));
+            rows = new(Batch);
+        }
+
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
                 rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2), reader.GetString(3), reader.GetInt64(4),
                     reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+                if (rows.Count == Batch)
+                {
+                    Decode();
+                }
             }
         }
 
-        var trusted = keys.Current.Trusted;
-        // decoding is hashing and JSON: spread over the cores for large reports, order kept
-        return rows.Count < 256
-            ? rows.Select(r => Decode(r, trusted, json)).ToList()
-            : rows.AsParallel().AsOrdered().Select(r => Decode(r, trusted, json)).ToList();
+        if (rows.Count > 0)
+        {
+            Decode();
+        }
+
+        var batches = await Task.WhenAll(decoded);
+        var entries = new List<LedgerEntry>(batches.Sum(b => b.Length));
+        foreach (var batch in batches)
+        {
+            entries.AddRange(batch);
+        }
+
+        return entries;
     }
 
     private static LedgerEntry Decode(
