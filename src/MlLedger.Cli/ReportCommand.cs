@@ -73,8 +73,7 @@ internal static class ReportCommand
 
                 var file = parse.GetValue(output)!;
                 file.Directory?.Create();
-                var bytes = await Download(response, file.FullName, ct);
-                var sha256 = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file.FullName, ct)));
+                var (bytes, sha256) = await Download(response, file.FullName, ct);
                 if (response.Headers.TryGetValues("X-Ledger-Report-Sha256", out var announced) && announced.First() != sha256)
                 {
                     File.Delete(file.FullName);
@@ -98,17 +97,35 @@ internal static class ReportCommand
         return command;
     }
 
-    /// <summary>Writes the body to a temporary file renamed into place; a progress bar on a terminal for large reports.</summary>
-    private static async Task<long> Download(HttpResponseMessage response, string path, CancellationToken ct)
+    /// <summary>
+    /// Writes the body to a temporary file renamed into place, hashing it on the way; a progress bar on a terminal for
+    /// large reports.
+    /// </summary>
+    private static async Task<(long Bytes, string Sha256)> Download(HttpResponseMessage response, string path, CancellationToken ct)
     {
         var partial = path + ".partial";
         var length = response.Content.Headers.ContentLength;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long total = 0;
         await using (var body = await response.Content.ReadAsStreamAsync(ct))
         await using (var file = File.Create(partial))
         {
+            async Task Copy(Action<int> progress)
+            {
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = await body.ReadAsync(buffer, ct)) > 0)
+                {
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                    hash.AppendData(buffer, 0, read);
+                    total += read;
+                    progress(read);
+                }
+            }
+
             if (Console.IsErrorRedirected || length is not > 4 * 1024 * 1024)
             {
-                await body.CopyToAsync(file, ct);
+                await Copy(_ => { });
             }
             else
             {
@@ -116,18 +133,12 @@ internal static class ReportCommand
                 await console.Progress().AutoClear(true).StartAsync(async context =>
                 {
                     var task = context.AddTask("downloading", maxValue: length.Value);
-                    var buffer = new byte[1 << 16];
-                    int read;
-                    while ((read = await body.ReadAsync(buffer, ct)) > 0)
-                    {
-                        await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                        task.Increment(read);
-                    }
+                    await Copy(read => task.Increment(read));
                 });
             }
         }
 
         File.Move(partial, path, overwrite: true);
-        return new FileInfo(path).Length;
+        return (total, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 }

@@ -43,8 +43,7 @@ internal static class Impact
         }
         catch (LineageTooLargeException tooLarge)
         {
-            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "lineage-too-large", tooLarge.Message,
-                new Dictionary<string, object?> { ["limit"] = tooLarge.Limit });
+            return tooLarge.Problem();
         }
     }
 

@@ -67,8 +67,7 @@ internal static class LineageEndpoints
         }
         catch (LineageTooLargeException tooLarge)
         {
-            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "lineage-too-large", tooLarge.Message,
-                new Dictionary<string, object?> { ["limit"] = tooLarge.Limit });
+            return tooLarge.Problem();
         }
     }
 }

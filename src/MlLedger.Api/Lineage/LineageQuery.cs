@@ -33,6 +33,11 @@ public sealed class LineageTooLargeException(int limit, int depth, bool tooDeep 
         : $"The lineage graph has more than {limit} nodes within depth {depth}; ask for a smaller depth or one direction.")
 {
     public int Limit { get; } = limit;
+
+    /// <summary>The 422 answer (code <c>lineage-too-large</c>, extension <c>limit</c>), its detail framed by <paramref name="before"/> and <paramref name="after"/>.</summary>
+    internal Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(string before = "", string after = "") =>
+        Http.Problems.Of(StatusCodes.Status422UnprocessableEntity, "lineage-too-large", before + Message + after,
+            new Dictionary<string, object?> { ["limit"] = Limit });
 }
 
 /// <summary>

@@ -106,9 +106,7 @@ internal static class ReportEndpoints
         }
         catch (LineageTooLargeException tooLarge)
         {
-            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "lineage-too-large",
-                $"The report was not issued: {tooLarge.Message} A report never prints part of a lineage as if it were all of it.",
-                new Dictionary<string, object?> { ["limit"] = tooLarge.Limit });
+            return tooLarge.Problem("The report was not issued: ", " A report never prints part of a lineage as if it were all of it.");
         }
         catch (ReportIntegrityException broken)
         {

@@ -18,7 +18,7 @@ public sealed class LineageBackfillTests(PostgresFixture postgres)
         var before = await first.Client("audrey", "auditor").GetAsync(path).Expect(HttpStatusCode.OK);
         var connection = first.ConnectionString;
         var keys = Path.Combine(directory, "keys");
-        CopyDirectory(first.KeysDirectory, keys);
+        Directories.CopyFiles(first.KeysDirectory, keys);
         first.KeepDatabase();
         await first.DisposeAsync();
 
@@ -49,13 +49,4 @@ public sealed class LineageBackfillTests(PostgresFixture postgres)
         ["nodes"] = new JsonArray(graph["nodes"]!.AsArray().Select(n => n!.ToJsonString()).Order(StringComparer.Ordinal).Select(s => (JsonNode)s).ToArray()),
         ["edges"] = new JsonArray(graph["edges"]!.AsArray().Select(e => e!.ToJsonString()).Order(StringComparer.Ordinal).Select(s => (JsonNode)s).ToArray()),
     }.ToJsonString();
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-    }
 }

@@ -122,7 +122,7 @@ public sealed class OfflineVerifyTests(PostgresFixture postgres) : IAsyncLifetim
     {
         // the database owner deletes an entry, wipes the log and lets the ledger rebuild it after a restart
         var keys = Path.Combine(_directory, "keys");
-        CopyDirectory(_ledger.KeysDirectory, keys);
+        Directories.CopyFiles(_ledger.KeysDirectory, keys);
         var connection = _ledger.ConnectionString;
         _ledger.KeepDatabase();
         await _ledger.DisposeAsync();
@@ -202,14 +202,5 @@ public sealed class OfflineVerifyTests(PostgresFixture postgres) : IAsyncLifetim
         var path = Path.Combine(_directory, name);
         await File.WriteAllTextAsync(path, text);
         return path;
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
     }
 }
