@@ -73,7 +73,7 @@ internal static class SyntheticLog
 
         // the issuer signs only leaves it can rebuild from entries; these have none, so the checkpoint over them is
         // signed here, with the ledger's own key, as the issuer would sign it
-        using var key = LedgerSigningKey.FromPem(await File.ReadAllTextAsync(Path.Combine(ledger.KeysDirectory, "ledger-signing-key.pem"), ct));
+        using var key = LedgerSigningKey.FromPem(await File.ReadAllTextAsync(Path.Combine(ledger.KeysDirectory, MlLedger.Api.Keys.LedgerKeyStore.PrivateKeyFile), ct));
         var root = range.Root();
         await using var checkpoint = new NpgsqlCommand(
             $"INSERT INTO {BenchLedger.Schema}.log_checkpoints (tree_size, root_hash, note, key_id, issued_at) VALUES ($1, $2, $3, $4, now())", connection);

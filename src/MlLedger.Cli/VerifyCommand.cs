@@ -124,8 +124,7 @@ internal static class VerifyCommand
     {
         try
         {
-            var bytes = await File.ReadAllBytesAsync(file.FullName, ct);
-            return (TrustedRoot.Read(bytes), TrustedRoot.LogOrigins(bytes));
+            return TrustedRoot.ReadWithOrigins(await File.ReadAllBytesAsync(file.FullName, ct));
         }
         catch (FormatException e)
         {

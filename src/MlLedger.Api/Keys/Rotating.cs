@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MlLedger.Api.Ledger;
@@ -46,7 +45,7 @@ internal static class Rotating
             var ledger = new WriteContext(session, current.Sealer, current.Trusted, actor, occurredAt, null, none);
             var stream = await ledger.Fetch<LedgerKeyHistory>(StreamKeys.LedgerKeys);
             var rotated = new LedgerKeyRotated(current.Ring.Active.KeyId, next.KeyId, next.PublicKey.Pem, switchAt, actor.Id);
-            await ledger.Append(stream, [rotated], new StatementSubject(StreamKeys.LedgerKeys, Convert.ToHexStringLower(SHA256.HashData(next.PublicKey.SpkiDer))));
+            await ledger.Append(stream, [rotated], new StatementSubject(StreamKeys.LedgerKeys, next.KeyId));
             await ledger.CommitAsync(new WriteOutcome.Created(next.KeyId, StreamKeys.LedgerKeys, "/v1/keys"), idempotency: null);
             var (_, entry) = ledger.Appended.Single();
             receipt = new EntryReceipt(entry.Sequence, EntryHeaders.Read(entry, EntryHeaders.Hash)!);

@@ -176,14 +176,9 @@ internal sealed partial class CheckpointIssuer(
             return CompactRange.Empty();
         }
 
-        var ids = MerkleProofs.RootNodes(latest.Size);
-        var nodes = await log.Nodes(ids.ToList(), ct);
-        if (nodes.Count != ids.Count)
-        {
-            throw new LogIntegrityException($"Subtree hashes of the first {latest.Size} leaves are missing.");
-        }
-
-        var range = CompactRange.FromHashes(latest.Size, ids.Select(id => nodes[id]).ToList());
+        var frontier = await log.Frontier(latest.Size, ct)
+                       ?? throw new LogIntegrityException($"Subtree hashes of the first {latest.Size} leaves are missing.");
+        var range = CompactRange.FromHashes(latest.Size, frontier);
         return range.Root().AsSpan().SequenceEqual(latest.RootHash)
             ? range
             : throw new LogIntegrityException(

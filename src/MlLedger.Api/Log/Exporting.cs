@@ -56,15 +56,12 @@ internal static class Exporting
             }
         }
 
-        var prefixIds = MerkleProofs.RootNodes(start);
-        var prefixNodes = await log.Nodes(prefixIds.ToList(), ct);
-        if (prefixNodes.Count != prefixIds.Count)
+        if (await log.Frontier(start, ct) is not { } prefix)
         {
             return Problems.Of(StatusCodes.Status500InternalServerError, "log-damaged", "Subtree hashes of the log are missing; run GET /v1/verification/log.");
         }
 
-        var header = new AuditBundleHeader(settings.Origin, start, checkpoint.TreeSize, prefixIds.Select(id => prefixNodes[id]).ToList(),
-            checkpoint.Note, consistency);
+        var header = new AuditBundleHeader(settings.Origin, start, checkpoint.TreeSize, prefix, checkpoint.Note, consistency);
         http.Response.ContentType = ContentType;
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"mlledger-{start}-{checkpoint.TreeSize}.jsonl\"";
         using var writer = new AuditBundleWriter(http.Response.Body, header);

@@ -61,6 +61,17 @@ internal sealed class LogStore(LedgerDatabase database, IDocumentStore store, st
     }
 
     /// <summary>
+    /// The stored hashes of the complete subtrees of the first <paramref name="size"/> leaves, left to right (the compact
+    /// range a tree of that size continues from); null when one of them is missing.
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]>?> Frontier(long size, CancellationToken ct)
+    {
+        var ids = MerkleProofs.RootNodes(size);
+        var nodes = await Nodes(ids.ToList(), ct);
+        return nodes.Count == ids.Count ? ids.Select(id => nodes[id]).ToList() : null;
+    }
+
+    /// <summary>
     /// Leaves [from, to) in index order: index, the entry's sequence number, stored leaf hash (null when missing),
     /// the entry's headers (null when deleted).
     /// </summary>

@@ -226,36 +226,45 @@ public static class TrustedRoot
     }
 
     /// <summary>
-    /// The log names (checkpoint origins) the trusted root vouches for: each tlog's <c>baseUrl</c> without its
-    /// <c>https://</c>, as <see cref="Write"/> writes them. A checkpoint signed by a trusted key under another name
-    /// belongs to another log that shares the key.
+    /// The keys, as <see cref="Read(ReadOnlySpan{byte})"/> reads them, and the log names (checkpoint origins) the trusted
+    /// root vouches for: each tlog's <c>baseUrl</c> without its <c>https://</c>, as <see cref="Write"/> writes them. A
+    /// checkpoint signed by a trusted key under another name belongs to another log that shares the key.
     /// </summary>
-    /// <exception cref="FormatException">The document is not a trusted root.</exception>
-    public static IReadOnlySet<string> LogOrigins(ReadOnlySpan<byte> json)
+    /// <exception cref="FormatException">As for <see cref="Read(ReadOnlySpan{byte})"/>.</exception>
+    public static (TrustedKeys Keys, IReadOnlySet<string> Origins) ReadWithOrigins(ReadOnlySpan<byte> json)
     {
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(json.ToArray(), LedgerJson.StrictDocument);
-            var origins = new HashSet<string>(StringComparer.Ordinal);
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("tlogs", out var tlogs)
-                && tlogs.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var tlog in tlogs.EnumerateArray())
-                {
-                    if (tlog.ValueKind == JsonValueKind.Object && tlog.TryGetProperty("baseUrl", out var url) && url.ValueKind == JsonValueKind.String
-                        && url.GetString() is { } text && text.StartsWith("https://", StringComparison.Ordinal))
-                    {
-                        origins.Add(text["https://".Length..]);
-                    }
-                }
-            }
-
-            return origins;
+            document = JsonDocument.Parse(json.ToArray(), LedgerJson.StrictDocument);
         }
         catch (JsonException e)
         {
-            throw new FormatException($"Trusted root is not JSON: {e.Message}", e);
+            throw new FormatException($"Trusted root is not valid JSON: {e.Message}", e);
         }
+
+        using (document)
+        {
+            return (ReadKeys(document.RootElement), OriginsOf(document.RootElement));
+        }
+    }
+
+    private static HashSet<string> OriginsOf(JsonElement root)
+    {
+        var origins = new HashSet<string>(StringComparer.Ordinal);
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("tlogs", out var tlogs) && tlogs.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var tlog in tlogs.EnumerateArray())
+            {
+                if (tlog.ValueKind == JsonValueKind.Object && tlog.TryGetProperty("baseUrl", out var url) && url.ValueKind == JsonValueKind.String
+                    && url.GetString() is { } text && text.StartsWith("https://", StringComparison.Ordinal))
+                {
+                    origins.Add(text["https://".Length..]);
+                }
+            }
+        }
+
+        return origins;
     }
 
     /// <summary>

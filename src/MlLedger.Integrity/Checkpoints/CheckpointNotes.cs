@@ -1,3 +1,4 @@
+using MlLedger.Integrity.Merkle;
 using MlLedger.Integrity.Signing;
 
 namespace MlLedger.Integrity.Checkpoints;
@@ -9,7 +10,6 @@ namespace MlLedger.Integrity.Checkpoints;
 public static class CheckpointNotes
 {
     /// <summary>Root hashes of the ledger's log are SHA-256.</summary>
-    public const int RootHashLength = 32;
 
     /// <summary>The signed note of <paramref name="checkpoint"/>.</summary>
     /// <exception cref="ArgumentException">The checkpoint cannot be written, its root is not 32 bytes, or its origin is not a valid key name.</exception>
@@ -22,9 +22,9 @@ public static class CheckpointNotes
             throw new ArgumentException($"Checkpoint cannot be written: {problem}", nameof(checkpoint));
         }
 
-        if (checkpoint.RootHash.Length != RootHashLength)
+        if (checkpoint.RootHash.Length != MerkleHash.Size)
         {
-            throw new ArgumentException($"Checkpoint root hash has {checkpoint.RootHash.Length} bytes; expected {RootHashLength}.", nameof(checkpoint));
+            throw new ArgumentException($"Checkpoint root hash has {checkpoint.RootHash.Length} bytes; expected {MerkleHash.Size}.", nameof(checkpoint));
         }
 
         return NoteSigner.SignEcdsa(checkpoint.ToBody(), checkpoint.Origin, key);
@@ -56,9 +56,9 @@ public static class CheckpointNotes
                 $"The checkpoint is of the log \"{checkpoint.Origin}\", not \"{origin}\".");
         }
 
-        if (checkpoint.RootHash.Length != RootHashLength)
+        if (checkpoint.RootHash.Length != MerkleHash.Size)
         {
-            throw new FormatException($"Checkpoint root hash has {checkpoint.RootHash.Length} bytes; expected {RootHashLength}.");
+            throw new FormatException($"Checkpoint root hash has {checkpoint.RootHash.Length} bytes; expected {MerkleHash.Size}.");
         }
 
         return checkpoint;

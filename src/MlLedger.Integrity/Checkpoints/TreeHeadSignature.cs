@@ -31,7 +31,7 @@ internal static class TreeHeadSignature
 
         if (!string.Equals(checkpoint.Origin, origin, StringComparison.Ordinal)
             || checkpoint.Extensions.Count != 0
-            || checkpoint.RootHash.Length != 32
+            || checkpoint.RootHash.Length != Merkle.MerkleHash.Size
             || signature.Length < 12
             || signature[8] != Sha256
             || signature[9] != Ecdsa

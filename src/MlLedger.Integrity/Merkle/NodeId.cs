@@ -29,11 +29,5 @@ public readonly record struct NodeId
     /// <summary>One past the last leaf the node covers.</summary>
     public long End => (Index + 1) << Level;
 
-    public void Deconstruct(out int level, out long index)
-    {
-        level = Level;
-        index = Index;
-    }
-
     public override string ToString() => $"NodeId(level {Level}, index {Index}, leaves [{Start}, {End}))";
 }
