@@ -52,4 +52,23 @@ public sealed class DevModeTests(PostgresFixture postgres) : IAsyncLifetime
             Directory.Delete(empty, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_dev_key_loaded_again_after_an_earlier_load_was_disposed_still_mints_accepted_tokens()
+    {
+        string first;
+        using (var tokens = Auth.DevTokens.Load(_ledger.KeysDirectory))
+        {
+            first = tokens.Mint("alice", ["auditor"], TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow);
+        }
+
+        using var again = Auth.DevTokens.Load(_ledger.KeysDirectory);
+        var second = again.Mint("bob", ["auditor"], TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow);
+
+        foreach (var token in new[] { first, second })
+        {
+            using var answer = await _ledger.ClientWithToken(token).GetAsync("/v1/keys");
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+    }
 }

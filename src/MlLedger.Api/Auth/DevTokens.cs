@@ -49,9 +49,14 @@ public sealed class DevTokens : IDisposable
 
     public SecurityKey ValidationKey => new ECDsaSecurityKey(ECDsa.Create(_key.ExportParameters(false)));
 
+    /// <remarks>
+    /// The signing key is not cached by the token library: its cache is process-wide and keyed by the key's public
+    /// parameters, so a second <see cref="DevTokens"/> of the same key file, after this one is disposed, would be handed
+    /// a signer of the disposed key.
+    /// </remarks>
     public string Mint(string subject, IReadOnlyCollection<string> roles, TimeSpan lifetime, DateTimeOffset now) =>
-        TokenMinter.Mint(new ECDsaSecurityKey(_key), SecurityAlgorithms.EcdsaSha256,
-            JwtSettings.DevIssuer, JwtSettings.DefaultAudience, subject, roles, now, lifetime);
+        TokenMinter.Mint(new ECDsaSecurityKey(_key) { CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false } },
+            SecurityAlgorithms.EcdsaSha256, JwtSettings.DevIssuer, JwtSettings.DefaultAudience, subject, roles, now, lifetime);
 
     public void Dispose() => _key.Dispose();
 }
