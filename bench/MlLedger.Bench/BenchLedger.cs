@@ -113,10 +113,13 @@ internal sealed class BenchLedger : IAsyncDisposable
         }
     }
 
+    /// <summary>A dev-issuer token for <paramref name="subject"/> with <paramref name="roles"/>, valid for 12 hours.</summary>
+    public string Token(string subject, params string[] roles) => _tokens.Mint(subject, roles, TimeSpan.FromHours(12), DateTimeOffset.UtcNow);
+
     /// <summary>A client whose requests carry a dev-issuer token for <paramref name="subject"/> with <paramref name="roles"/>.</summary>
     public HttpClient Client(string subject, params string[] roles)
     {
-        var token = _tokens.Mint(subject, roles, TimeSpan.FromHours(12), DateTimeOffset.UtcNow);
+        var token = Token(subject, roles);
         var client = new HttpClient(_handler, disposeHandler: false) { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         _clients.Add(client);

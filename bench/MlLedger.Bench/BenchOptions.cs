@@ -10,9 +10,31 @@ internal sealed record BenchOptions
     public const string VerifyMode = "verify";
     public const string LogMode = "log";
     public const string ReportsMode = "reports";
+    public const string AppendMode = "append";
+    public const string HttpWriteMode = "http-write";
+    public const string StartupMode = "startup";
+
+    /// <summary>Every mode, in the order <c>all</c> runs them: the short in-process ones first.</summary>
+    public static readonly IReadOnlyList<string> AllModes =
+        [PolicyMode, AppendMode, HttpWriteMode, StartupMode, VerifyMode, LogMode, HttpMode, ReportsMode];
 
     public const string Usage = """
-        usage: MlLedger.Bench [policy] [http] [verify] [log] [reports] [options]     (no mode: policy and http, policy first)
+        usage: MlLedger.Bench [all] [policy] [append] [http-write] [startup] [verify] [log] [http] [reports] [options]
+               (no mode: policy and http, policy first; all: every mode, then one summary table of every figure against
+               its ceiling and target)
+
+        append mode: the ledger's append path in process against Marten appending the same events unsigned
+          --append-seconds N    counted seconds per run (default 10), after 2 s of warm-up; 1 and 8 writers,
+                                1 and 100 entries per transaction
+
+        http-write mode: POST /v1/datasets and POST /v1/promotions/{id}/approvals under load against a bare
+                                endpoint doing one INSERT, same process and database
+          --connections N       loopback connections of the load generator (default 32)
+          --write-seconds N     counted seconds per run (default 10), after 2 s of warm-up
+          --approvals N         staging promotions seeded for the approvals run (default 4000)
+
+        startup mode: the built mlledger CLI started with `serve --dev`, timed to /healthz, /readyz and a first write
+          --starts N            warm starts of each kind (default 5)
 
         policy mode: PolicyEngine.Evaluate on realistic production facts, in process
           --iterations N        timed calls per case (default 200000)
@@ -44,6 +66,11 @@ internal sealed record BenchOptions
 
     public IReadOnlyList<string> Modes { get; init; } = [PolicyMode, HttpMode];
     public int Iterations { get; init; } = 200_000;
+    public int AppendSeconds { get; init; } = 10;
+    public int WriteSeconds { get; init; } = 10;
+    public int Connections { get; init; } = 32;
+    public int Approvals { get; init; } = 4_000;
+    public int Starts { get; init; } = 5;
     public int BundleEntries { get; init; } = 1_000_000;
     public int LogSeconds { get; init; } = 30;
     public int Leaves { get; init; } = 1_000_000;
@@ -66,7 +93,7 @@ internal sealed record BenchOptions
             var arg = args[i];
             switch (arg)
             {
-                case PolicyMode or HttpMode or VerifyMode or LogMode or ReportsMode:
+                case PolicyMode or HttpMode or VerifyMode or LogMode or ReportsMode or AppendMode or HttpWriteMode or StartupMode:
                     if (!modes.Contains(arg))
                     {
                         modes.Add(arg);
@@ -74,7 +101,22 @@ internal sealed record BenchOptions
 
                     break;
                 case "all":
-                    modes.AddRange(new[] { PolicyMode, HttpMode }.Except(modes));
+                    modes.AddRange(AllModes.Except(modes));
+                    break;
+                case "--append-seconds":
+                    options = options with { AppendSeconds = Positive(args, ref i) };
+                    break;
+                case "--write-seconds":
+                    options = options with { WriteSeconds = Positive(args, ref i) };
+                    break;
+                case "--connections":
+                    options = options with { Connections = Positive(args, ref i) };
+                    break;
+                case "--approvals":
+                    options = options with { Approvals = Positive(args, ref i) };
+                    break;
+                case "--starts":
+                    options = options with { Starts = Positive(args, ref i) };
                     break;
                 case "--log-seconds":
                     options = options with { LogSeconds = Positive(args, ref i) };

@@ -122,6 +122,8 @@ internal static class LogBench
         {
             Console.WriteLine($"  Marten errors logged: {martenErrors.Other}");
         }
+
+        Summary.Note("log", $"sequencer lag p99 under {options.Concurrency} writers", $"{F(Milliseconds(new Distribution(lags).Percentile(99)))} ms");
     }
 
     private static async Task Proofs(BenchLedger ledger, BenchOptions options, CancellationToken ct)
@@ -162,6 +164,8 @@ internal static class LogBench
 
         Console.WriteLine($"GET /v1/log/proof/inclusion at {Num(checkpoint.Size)} leaves ({Num(inclusion.Count)} sequential): {MillisecondsLine(new Distribution(inclusion))}");
         Console.WriteLine($"GET /v1/log/proof/consistency to {Num(checkpoint.Size)} leaves: {MillisecondsLine(new Distribution(consistency))}");
+        Summary.AtMost("log", $"inclusion proof p99 at {Num(checkpoint.Size)} leaves", Milliseconds(new Distribution(inclusion).Percentile(99)), "ms", 5);
+        Summary.AtMost("log", $"consistency proof p99 at {Num(checkpoint.Size)} leaves", Milliseconds(new Distribution(consistency).Percentile(99)), "ms", 5);
     }
 
     /// <summary>The sequencer's last appended sequence number, the latest checkpoint's size (-1 when none) and the tree size.</summary>

@@ -69,6 +69,18 @@ try
         {
             await VerifyBench.RunAsync(options, cancel.Token);
         }
+        else if (mode == BenchOptions.AppendMode)
+        {
+            await AppendBench.RunAsync(options, cancel.Token);
+        }
+        else if (mode == BenchOptions.HttpWriteMode)
+        {
+            await HttpWriteBench.RunAsync(options, cancel.Token);
+        }
+        else if (mode == BenchOptions.StartupMode)
+        {
+            await StartupBench.RunAsync(options, cancel.Token);
+        }
         else
         {
             await HttpBench.RunAsync(options, cancel.Token);
@@ -77,6 +89,8 @@ try
         Console.WriteLine($"({mode} mode done; {Report.LoadAverage()})");
     }
 
+    Summary.Print();
+    Console.WriteLine($"({Report.LoadAverage()})");
     return 0;
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)

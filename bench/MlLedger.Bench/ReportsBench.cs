@@ -116,6 +116,7 @@ internal static class ReportsBench
         foreach (var row in rows)
         {
             Console.WriteLine(row.Line);
+            Summary.Add(new SummaryRow("reports", row.What, row.Figure, "-", null, row.Target, row.Ratio <= 1));
         }
 
         Console.WriteLine($"memory is of this process, which hosts the ledger and also runs the client (PostgreSQL excluded): " +

@@ -48,6 +48,9 @@ internal static class VerifyBench
             Console.WriteLine($"  verifier (child process): {child.Entries:N0} entries in {child.Seconds:F2} s wall = {child.Entries / child.Seconds:N0} entries/s, valid: {child.Valid}");
             Console.WriteLine($"  ratio to the raw verify rate: {child.Entries / child.Seconds / raw:P1}");
             Console.WriteLine($"  peak memory of the verifier process: {child.PeakBytes / 1048576.0:F0} MiB (Process.PeakWorkingSet64 = VmHWM, read by the child itself at the end)");
+            Summary.Ratio("verify", $"offline verify of {Report.Num(child.Entries)} entries{(child.Valid ? "" : " (INVALID)")}", child.Entries / child.Seconds, raw,
+                "/s", $"raw ECDSA P-256 verify, {Environment.ProcessorCount} cores", 0.7);
+            Summary.AtMost("verify", "  its peak memory", child.PeakBytes / 1048576.0, "MiB", 256);
         }
         finally
         {

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using MlLedger.Api.Keys;
+using MlLedger.Policies;
+using Npgsql;
+using static MlLedger.Bench.Report;
+
+namespace MlLedger.Bench;
+
+/// <summary>
+/// Entries/s through the ledger's append path against Marten appending the same events unsigned, in the same database
+/// and run: 1 and 8 writers, one entry per transaction and batches of 100. Each writer has streams of its own, so
+/// the figures measure the write path, not contention on one stream.
+/// </summary>
+internal static class AppendBench
+{
+    private const int StreamsPerWriter = 20;
+    private const int BatchStreams = 10;
+    private const double TargetRatio = 0.8;
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
+
+    private static readonly (int Writers, int Batch)[] Shapes = [(1, 1), (8, 1), (1, 100), (8, 100)];
+
+    public static async Task RunAsync(BenchOptions options, CancellationToken ct)
+    {
+        Heading("append mode: the ledger's append path against plain Marten, same database, same run");
+        var window = TimeSpan.FromSeconds(options.AppendSeconds);
+        using var martenErrors = new MartenErrors();
+        await using var ledger = await BenchLedger.StartAsync(PolicySet.Load(options.PoliciesDirectory), martenErrors, _ => { }, ct);
+        var keys = ledger.Services.GetRequiredService<LedgerKeys>();
+        await using var signed = new LedgerAppender(ledger.Services.GetRequiredService<IDocumentStore>(), keys);
+        await using var bare = await PlainAppender.Bare(ledger.ConnectionString, ct);
+        await using var configured = await PlainAppender.LedgerConfigured(ledger.ConnectionString, keys, ct);
+        IAppender[] appenders = [bare, configured, signed];
+        Console.WriteLine($"ledger host on {ledger.Address}, embedded PostgreSQL in {ledger.PostgresDirectory}; each run: {F(Warmup.TotalSeconds, "0")} s " +
+                          $"warm-up, then {F(window.TotalSeconds, "0")} s counted; {StreamsPerWriter} dataset streams per writer; a batch spreads " +
+                          $"its entries over {BatchStreams} of them");
+
+        foreach (var appender in appenders)
+        {
+            await RegisterAsync(appender, Shapes.Max(s => s.Writers), ct);
+        }
+
+        await WaitForSequencerAsync(ledger, long.MaxValue, ct);
+        foreach (var (writers, batch) in Shapes)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{writers} writer{(writers == 1 ? "" : "s")}, {batch} entr{(batch == 1 ? "y" : "ies")} per transaction:");
+            var rates = new Dictionary<IAppender, double>();
+            foreach (var appender in appenders)
+            {
+                var run = await RunAsync(appender, writers, batch, window, ct);
+                var rate = run.Entries / window.TotalSeconds;
+                var line = $"  {appender.Name,-48} {Num(run.Entries),9} entries = {Num((long)rate),7} entries/s, " +
+                           $"commit {MillisecondsLine(run.Latencies)}";
+                var breakdown = signed.TakeBreakdown(); // counted from the start of the run, warm-up included
+                if (appender == signed)
+                {
+                    // the log must hold every counted entry: the time the sequencer still needs after the window counts too
+                    var drain = await WaitForSequencerAsync(ledger, run.LastSequence, ct);
+                    rate = run.Entries / (window + drain).TotalSeconds;
+                    line += $"; sequenced {F(drain.TotalMilliseconds, "0")} ms after the window, = {Num((long)rate)} entries/s into the log";
+                }
+
+                rates[appender] = rate;
+                Console.WriteLine(line);
+                if (appender == signed)
+                {
+                    Console.WriteLine($"  {"",-48} per transaction: {breakdown}");
+                }
+            }
+
+            var shape = $"{writers} writer{(writers == 1 ? "" : "s")} x {batch}/tx";
+            Console.WriteLine($"  ratio ledger / plain Marten {F(rates[signed] / rates[bare])}; ledger / Marten as configured {F(rates[signed] / rates[configured])}");
+            Summary.Ratio("append", $"signed entries/s, {shape}", rates[signed], rates[bare], "/s", "plain Marten", TargetRatio);
+            Summary.Note("append", $"  same, vs Marten as the ledger configures it", $"{F(rates[signed] / rates[configured])} of {Num((long)rates[configured])}/s");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"ledger entries (SQL count): {Num(await ledger.CountEntriesAsync(ct))}; Marten errors logged: {martenErrors.Other}");
+    }
+
+    private sealed record Run(long Entries, long LastSequence, Distribution Latencies);
+
+    private static async Task RegisterAsync(IAppender appender, int writers, CancellationToken ct)
+    {
+        for (var w = 0; w < writers; w++)
+        {
+            var batch = Enumerable.Range(0, StreamsPerWriter)
+                .Select(s => (Dataset(w, s), (IReadOnlyList<object>)[AppendEvents.Registered(Dataset(w, s), $"bench-writer-{w}")]))
+                .ToList();
+            await appender.AppendAsync(batch, ct);
+        }
+    }
+
+    private static async Task<Run> RunAsync(IAppender appender, int writers, int batch, TimeSpan window, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var countFrom = Warmup;
+        var countTo = Warmup + window;
+        var results = await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            var counted = 0L;
+            var last = 0L;
+            var latencies = new List<long>();
+            for (var n = 0L; clock.Elapsed < countTo; n++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var sequence = await appender.AppendAsync(Batch(w, n, batch), ct);
+                var at = clock.Elapsed;
+                if (at >= countFrom && at < countTo)
+                {
+                    counted += batch;
+                    last = Math.Max(last, sequence);
+                    latencies.Add(Stopwatch.GetTimestamp() - started);
+                }
+            }
+
+            return (counted, last, latencies);
+        }, ct)));
+        return new Run(results.Sum(r => r.counted), results.Max(r => r.last), new Distribution(results.SelectMany(r => r.latencies)));
+    }
+
+    /// <summary>Entry n of writer w: one stream per transaction in turn, or a batch spread evenly over <see cref="BatchStreams"/>.</summary>
+    private static List<(string, IReadOnlyList<object>)> Batch(int writer, long n, int size)
+    {
+        var by = $"bench-writer-{writer}";
+        if (size == 1)
+        {
+            var id = Dataset(writer, (int)(n % StreamsPerWriter));
+            return [(id, [AppendEvents.Check(id, n, by)])];
+        }
+
+        var streams = Math.Min(BatchStreams, size);
+        return Enumerable.Range(0, streams).Select(s =>
+        {
+            var id = Dataset(writer, (int)((n * streams + s) % StreamsPerWriter));
+            var events = Enumerable.Range(0, size / streams + (s < size % streams ? 1 : 0))
+                .Select(i => (object)AppendEvents.Check(id, n * size + s * 1000 + i, by)).ToList();
+            return (id, (IReadOnlyList<object>)events);
+        }).ToList();
+    }
+
+    private static string Dataset(int writer, int stream) => $"append-w{writer}-s{stream}@1";
+
+    /// <summary>Waits until the sequencer has logged every entry up to <paramref name="sequence"/> (every stored entry for MaxValue).</summary>
+    private static async Task<TimeSpan> WaitForSequencerAsync(BenchLedger ledger, long sequence, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var connection = new NpgsqlConnection(ledger.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"SELECT coalesce((SELECT (data->>'lastSequence')::bigint FROM {BenchLedger.Schema}.mt_doc_logstate), 0), " +
+            $"coalesce((SELECT max(seq_id) FROM {BenchLedger.Schema}.mt_events), 0)", connection);
+        while (true)
+        {
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                await reader.ReadAsync(ct);
+                var (logged, stored) = (reader.GetInt64(0), reader.GetInt64(1));
+                if (logged >= Math.Min(sequence, stored))
+                {
+                    return clock.Elapsed;
+                }
+            }
+
+            if (clock.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new BenchFailure($"the sequencer did not reach sequence {sequence} within 5 minutes");
+            }
+
+            await Task.Delay(2, ct);
+        }
+    }
+}
