@@ -33,6 +33,7 @@ internal static class AppendBench
         await using var bare = await PlainAppender.Bare(ledger.ConnectionString, ct);
         await using var configured = await PlainAppender.LedgerConfigured(ledger.ConnectionString, keys, ct);
         IAppender[] appenders = [bare, configured, signed];
+        var cpu = new CpuMeter(ledger.PostgresDirectory);
         Console.WriteLine($"ledger host on {ledger.Address}, embedded PostgreSQL in {ledger.PostgresDirectory}; each run: {F(Warmup.TotalSeconds, "0")} s " +
                           $"warm-up, then {F(window.TotalSeconds, "0")} s counted; {StreamsPerWriter} dataset streams per writer; a batch spreads " +
                           $"its entries over {BatchStreams} of them");
@@ -50,10 +51,10 @@ internal static class AppendBench
             var rates = new Dictionary<IAppender, double>();
             foreach (var appender in appenders)
             {
-                var run = await RunAsync(appender, writers, batch, window, ct);
+                var run = await RunAsync(appender, writers, batch, window, cpu, ct);
                 var rate = run.Entries / window.TotalSeconds;
                 var line = $"  {appender.Name,-48} {Num(run.Entries),9} entries = {Num((long)rate),7} entries/s, " +
-                           $"commit {MillisecondsLine(run.Latencies)}";
+                           $"commit {MillisecondsLine(run.Latencies)}; {run.Cpu}";
                 var breakdown = signed.TakeBreakdown(); // counted from the start of the run, warm-up included
                 if (appender == signed)
                 {
@@ -81,7 +82,8 @@ internal static class AppendBench
         Console.WriteLine($"ledger entries (SQL count): {Num(await ledger.CountEntriesAsync(ct))}; Marten errors logged: {martenErrors.Other}");
     }
 
-    private sealed record Run(long Entries, long LastSequence, Distribution Latencies);
+    /// <summary>Entries counted in the window, the last sequence number among them, commit latencies, and CPU per entry over the whole run.</summary>
+    private sealed record Run(long Entries, long LastSequence, Distribution Latencies, string Cpu);
 
     private static async Task RegisterAsync(IAppender appender, int writers, CancellationToken ct)
     {
@@ -94,14 +96,16 @@ internal static class AppendBench
         }
     }
 
-    private static async Task<Run> RunAsync(IAppender appender, int writers, int batch, TimeSpan window, CancellationToken ct)
+    private static async Task<Run> RunAsync(IAppender appender, int writers, int batch, TimeSpan window, CpuMeter cpu, CancellationToken ct)
     {
+        var cpuBefore = cpu.Read();
         var clock = Stopwatch.StartNew();
         var countFrom = Warmup;
         var countTo = Warmup + window;
         var results = await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
             var counted = 0L;
+            var all = 0L;
             var last = 0L;
             var latencies = new List<long>();
             for (var n = 0L; clock.Elapsed < countTo; n++)
@@ -109,6 +113,7 @@ internal static class AppendBench
                 var started = Stopwatch.GetTimestamp();
                 var sequence = await appender.AppendAsync(Batch(w, n, batch), ct);
                 var at = clock.Elapsed;
+                all += batch;
                 if (at >= countFrom && at < countTo)
                 {
                     counted += batch;
@@ -117,9 +122,13 @@ internal static class AppendBench
                 }
             }
 
-            return (counted, last, latencies);
+            return (counted, all, last, latencies);
         }, ct)));
-        return new Run(results.Sum(r => r.counted), results.Max(r => r.last), new Distribution(results.SelectMany(r => r.latencies)));
+        var used = cpu.Read() - cpuBefore;
+        var entries = Math.Max(1, results.Sum(r => r.all));
+        var perEntry = $"CPU per entry {F(used.Process.TotalMilliseconds * 1000 / entries, "0")} µs in the bench process, " +
+                       $"{F(used.Postgres.TotalMilliseconds * 1000 / entries, "0")} µs in PostgreSQL";
+        return new Run(results.Sum(r => r.counted), results.Max(r => r.last), new Distribution(results.SelectMany(r => r.latencies)), perEntry);
     }
 
     /// <summary>Entry n of writer w: one stream per transaction in turn, or a batch spread evenly over <see cref="BatchStreams"/>.</summary>

@@ -34,22 +34,27 @@ internal static class HttpWriteBench
         var pipelines = Enumerable.Range(0, connections).Select(w => ledger.Token($"bench-pipeline-{w}", "pipeline")).ToArray();
         var approvers = Enumerable.Range(0, connections).Select(w => ledger.Token($"bench-approver-{w}", "approver")).ToArray();
         var run = Guid.NewGuid().ToString("N")[..8];
+        var cpu = new CpuMeter(ledger.PostgresDirectory);
 
         var before = await LoadLoop.RunAsync("bare endpoint, one INSERT (before)", bare.Address, connections, Warmup, window,
-            n => LoadLoop.PostJson(BareEndpoint.Path, DatasetBody($"bare-{run}-a{n}@1")), _ => null, ct);
+            n => LoadLoop.PostJson(BareEndpoint.Path, DatasetBody($"bare-{run}-a{n}@1")), _ => null, cpu, ct);
         Console.WriteLine($"  {before.Line}");
+        Console.WriteLine($"    {before.CpuLine}");
         var datasets = await LoadLoop.RunAsync("POST /v1/datasets", ledger.Address, connections, Warmup, window,
-            n => LoadLoop.PostJson("/v1/datasets", DatasetBody($"load-{run}-{n}@1")), w => pipelines[w], ct);
+            n => LoadLoop.PostJson("/v1/datasets", DatasetBody($"load-{run}-{n}@1")), w => pipelines[w], cpu, ct);
         Console.WriteLine($"  {datasets.Line}");
+        Console.WriteLine($"    {datasets.CpuLine}");
         var approvals = await LoadLoop.RunAsync("POST /v1/promotions/{id}/approvals", ledger.Address, connections, Warmup, window,
             n => n < promotions.Count
                 ? LoadLoop.PostJson($"/v1/promotions/{promotions[(int)n]}/approvals", """{"decision":"approve","comment":"offline metrics reviewed"}""")
                 : null,
-            w => approvers[w], ct);
+            w => approvers[w], cpu, ct);
         Console.WriteLine($"  {approvals.Line}");
+        Console.WriteLine($"    {approvals.CpuLine}");
         var after = await LoadLoop.RunAsync("bare endpoint, one INSERT (after)", bare.Address, connections, Warmup, window,
-            n => LoadLoop.PostJson(BareEndpoint.Path, DatasetBody($"bare-{run}-b{n}@1")), _ => null, ct);
+            n => LoadLoop.PostJson(BareEndpoint.Path, DatasetBody($"bare-{run}-b{n}@1")), _ => null, cpu, ct);
         Console.WriteLine($"  {after.Line}");
+        Console.WriteLine($"    {after.CpuLine}");
 
         var ceiling = (before.PerSecond + after.PerSecond) / 2;
         foreach (var result in new[] { datasets, approvals })

@@ -7,9 +7,16 @@ using static MlLedger.Bench.Report;
 namespace MlLedger.Bench;
 
 /// <summary>What a load run measured: answers inside the counted window, their latencies and statuses.</summary>
-internal sealed record LoadResult(string Name, long Requests, TimeSpan Window, Distribution Latencies, IReadOnlyDictionary<int, long> Statuses, long Failures)
+internal sealed record LoadResult(string Name, long Requests, TimeSpan Window, Distribution Latencies, IReadOnlyDictionary<int, long> Statuses,
+    long Failures, CpuTimes Cpu)
 {
     public double PerSecond => Requests / Window.TotalSeconds;
+
+    /// <summary>CPU time per answered request over the counted window: this process (host, client, bare endpoint) and PostgreSQL.</summary>
+    public string CpuLine =>
+        $"CPU per request: {F(Cpu.Process.TotalMilliseconds / Math.Max(1, Requests))} ms in the bench process (host + load generator), " +
+        $"{F(Cpu.Postgres.TotalMilliseconds / Math.Max(1, Requests))} ms in PostgreSQL; " +
+        $"{F((Cpu.Process + Cpu.Postgres).TotalSeconds / Window.TotalSeconds)} of {Environment.ProcessorCount} CPUs busy";
 
     public string Line =>
         $"{Name,-40} {Num((long)PerSecond),6} req/s ({Num(Requests)} in {F(Window.TotalSeconds, "0.0")} s), {MillisecondsLine(Latencies)}; " +
@@ -28,7 +35,7 @@ internal static class LoadLoop
     /// <paramref name="token"/> is the bearer token of worker w, if any.
     /// </summary>
     public static async Task<LoadResult> RunAsync(string name, Uri address, int connections, TimeSpan warmup, TimeSpan window,
-        Func<long, HttpRequestMessage?> request, Func<int, string?> token, CancellationToken ct)
+        Func<long, HttpRequestMessage?> request, Func<int, string?> token, CpuMeter cpu, CancellationToken ct)
     {
         var next = -1L;
         var clock = Stopwatch.StartNew();
@@ -74,7 +81,13 @@ internal static class LoadLoop
 
             return latencies;
         }, ct)).ToList();
-        var all = await Task.WhenAll(workers);
+        var cpuAtStart = default(CpuTimes);
+        var done = Task.WhenAll(workers);
+        var windowStarted = Task.Delay(warmup, ct).ContinueWith(_ => cpuAtStart = cpu.Read(), TaskScheduler.Default);
+        await Task.WhenAny(done, Task.Delay(warmup + window, ct));
+        var cpuAtEnd = cpu.Read();
+        await windowStarted;
+        var all = await done;
         stoppedAt = clock.Elapsed;
         if (failures > 0)
         {
@@ -89,7 +102,7 @@ internal static class LoadLoop
         }
 
         var latenciesAll = all.SelectMany(l => l).ToList();
-        return new LoadResult(name, latenciesAll.Count, counted, new Distribution(latenciesAll), statuses, failures);
+        return new LoadResult(name, latenciesAll.Count, counted, new Distribution(latenciesAll), statuses, failures, cpuAtEnd - cpuAtStart);
     }
 
     public static HttpRequestMessage PostJson(string path, string json) =>

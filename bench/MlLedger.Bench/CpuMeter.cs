@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace MlLedger.Bench;
+
+/// <summary>CPU time used so far by this process and by one PostgreSQL cluster (its postmaster and the processes it started).</summary>
+internal readonly record struct CpuTimes(TimeSpan Process, TimeSpan Postgres)
+{
+    public static CpuTimes operator -(CpuTimes a, CpuTimes b) => new(a.Process - b.Process, a.Postgres - b.Postgres);
+}
+
+/// <summary>
+/// Reads CPU times from /proc (Linux): where a write's cost goes on a small machine, in the host and load generator
+/// (this process) and in PostgreSQL. Processes that exit between two readings take their time with them; the
+/// cluster's backends are pooled and live through a run. Elsewhere than Linux every reading is zero.
+/// </summary>
+internal sealed class CpuMeter(string clusterDirectory)
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on every Linux architecture .NET runs on
+
+    public CpuTimes Read() => new(Ticks("/proc/self/stat"), PostgresTime());
+
+    private TimeSpan PostgresTime()
+    {
+        var pidFile = Path.Combine(clusterDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), NumberStyles.None, CultureInfo.InvariantCulture, out var postmaster))
+        {
+            return TimeSpan.Zero;
+        }
+
+        var total = Ticks($"/proc/{postmaster}/stat");
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(directory);
+            if (name.All(char.IsAsciiDigit) && ParentOf(directory) == postmaster)
+            {
+                total += Ticks(Path.Combine(directory, "stat"));
+            }
+        }
+
+        return total;
+    }
+
+    private static int ParentOf(string processDirectory)
+    {
+        var fields = StatFields(Path.Combine(processDirectory, "stat"));
+        return fields is { Length: > 1 } ? int.Parse(fields[1], CultureInfo.InvariantCulture) : -1;
+    }
+
+    /// <summary>utime + stime of one process.</summary>
+    private static TimeSpan Ticks(string statFile)
+    {
+        var fields = StatFields(statFile);
+        return fields is { Length: > 12 }
+            ? TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond)
+            : TimeSpan.Zero;
+    }
+
+    /// <summary>The fields after the command name (which may hold spaces): state, ppid, ... (stat fields 3 onwards).</summary>
+    private static string[]? StatFields(string statFile)
+    {
+        try
+        {
+            var text = File.ReadAllText(statFile);
+            var end = text.LastIndexOf(')');
+            return end < 0 ? null : text[(end + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null; // the process has exited
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
