@@ -80,6 +80,7 @@ internal sealed class BenchLedger : IAsyncDisposable
                 DevMode = true,
                 Policies = policies,
                 Schema = Schema,
+                RateLimits = RateLimits.Off, // the bench measures the ledger, not its limiter
             };
             app = LedgerHost.Build(options, logging =>
             {

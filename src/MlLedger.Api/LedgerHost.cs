@@ -67,6 +67,7 @@ public static class LedgerHost
             services.AddLedgerAuth(options.Jwt, dev?.ValidationKey);
         }
 
+        services.AddLedgerRateLimits(options.RateLimits);
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemCodes.AddDefaultCode);
         services.AddExceptionHandler<LedgerExceptionHandler>();
         services.AddValidatorsFromAssemblyContaining<LedgerWriter>(includeInternalTypes: true);
@@ -101,6 +102,7 @@ public static class LedgerHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authorization: an unauthenticated call is 401 and a forbidden one 403, never 429
 
         app.MapOpenApi().AllowAnonymous();
         if (options.DevMode)

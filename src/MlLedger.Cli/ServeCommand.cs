@@ -54,11 +54,16 @@ internal static class ServeCommand
             DefaultValueFactory = _ => int.TryParse(EnvValue("MLLEDGER_CHECKPOINT_INTERVAL_MS"), System.Globalization.NumberStyles.None,
                 System.Globalization.CultureInfo.InvariantCulture, out var ms) ? ms : 1000,
         };
+        var writeRate = Env(new Option<string?>("--write-rate") { Description = "Writes one identity (token issuer + subject) may make, as tokens/period, or off (env MLLEDGER_WRITE_RATE; default 50/s)" }, "MLLEDGER_WRITE_RATE");
+        var writeBurst = IntOption("--write-burst", "Writes one identity may make at once before --write-rate applies (env MLLEDGER_WRITE_BURST; default 200)", "MLLEDGER_WRITE_BURST", 200);
+        var reportRate = Env(new Option<string?>("--report-rate") { Description = "Report downloads one identity may make, as tokens/period, or off (env MLLEDGER_REPORT_RATE; default 1/6s)" }, "MLLEDGER_REPORT_RATE");
+        var reportBurst = IntOption("--report-burst", "Report downloads one identity may make at once before --report-rate applies (env MLLEDGER_REPORT_BURST; default 10)", "MLLEDGER_REPORT_BURST", 10);
         var dataDir = CommonOptions.DataDirectory();
 
         var command = new Command("serve", "Run the ledger")
         {
-            db, urls, dev, authority, issuer, audience, publicKey, jwks, policies, logName, checkpointInterval, dataDir,
+            db, urls, dev, authority, issuer, audience, publicKey, jwks, policies, logName, checkpointInterval,
+            writeRate, writeBurst, reportRate, reportBurst, dataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -100,9 +105,15 @@ internal static class ServeCommand
                 Origin = parse.GetValue(logName)!,
                 CheckpointInterval = TimeSpan.FromMilliseconds(parse.GetValue(checkpointInterval)),
             };
+            RateLimits limits;
             try
             {
                 log.Validate();
+                limits = new RateLimits
+                {
+                    Writes = Bucket(parse.GetValue(writeRate) ?? "50/s", parse.GetValue(writeBurst)),
+                    Reports = Bucket(parse.GetValue(reportRate) ?? "1/6s", parse.GetValue(reportBurst)),
+                };
             }
             catch (ArgumentException e)
             {
@@ -110,13 +121,13 @@ internal static class ServeCommand
                 return ExitCodes.UsageOrConnection;
             }
 
-            return await Serve(directory, parse.GetValue(db), parse.GetValue(urls)!, parse.GetValue(dev), jwt, set, log, ct);
+            return await Serve(directory, parse.GetValue(db), parse.GetValue(urls)!, parse.GetValue(dev), jwt, set, log, limits, ct);
         });
         return command;
     }
 
     private static async Task<int> Serve(string dataDirectory, string? connectionString, string urls, bool devMode, JwtSettings jwt, PolicySet policies,
-        LogSettings log, CancellationToken ct)
+        LogSettings log, RateLimits limits, CancellationToken ct)
     {
         EmbeddedPostgres? embedded = null;
         try
@@ -138,6 +149,7 @@ internal static class ServeCommand
                 Jwt = jwt,
                 Policies = policies,
                 Log = log,
+                RateLimits = limits,
             };
             var app = LedgerHost.Build(options);
             await app.StartAsync(ct);
@@ -175,6 +187,17 @@ internal static class ServeCommand
         Console.WriteLine($"  (from a source checkout: scripts/mlledger token --sub alice --roles pipeline,approver{dataFlag})");
         Console.WriteLine($"API reference: {urls.Split(';')[0].TrimEnd('/')}/scalar");
     }
+
+    /// <summary>A rate limit from its flags: <c>off</c> is unlimited.</summary>
+    private static TokenBucket? Bucket(string rate, int burst) =>
+        string.Equals(rate, "off", StringComparison.OrdinalIgnoreCase) ? null : TokenBucket.Parse(rate, burst);
+
+    private static Option<int> IntOption(string name, string description, string variable, int fallback) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => int.TryParse(EnvValue(variable), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback,
+    };
 
     private static Option<string?> Env(Option<string?> option, string variable)
     {

@@ -37,6 +37,9 @@ public sealed record LedgerHostOptions
     /// <summary>The transparency log's name and checkpoint cadence.</summary>
     public LogSettings Log { get; init; } = new();
 
+    /// <summary>Per-identity limits on writes and report downloads (<see cref="RateLimits.Off"/>: none).</summary>
+    public RateLimits RateLimits { get; init; } = new();
+
     /// <summary>
     /// How the log sequencer runs: HotCold (the default) elects one node with an advisory lock, so that any number
     /// of API nodes can run; Solo when exactly one process ever runs against the database (tests).

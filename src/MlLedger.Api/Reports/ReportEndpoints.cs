@@ -26,7 +26,8 @@ internal static class ReportEndpoints
 
     public static void MapReports(this WebApplication app)
     {
-        var reports = app.MapGroup("/v1/reports").RequireAuthorization(LedgerPolicies.Audit);
+        var reports = app.MapGroup("/v1/reports").RequireAuthorization(LedgerPolicies.Audit)
+            .RequireRateLimiting(RateLimiting.Reports); // a report is a write (ReportIssued) and the costliest request
         reports.MapGet("/compliance/{model}/{version}.pdf", Compliance)
             .WithSummary("A model version's compliance report (PDF) as of the latest checkpoint, or the checkpoint of tree size asOf.").AnswersPdf();
         reports.MapGet("/audit-period.pdf", AuditPeriod)
@@ -40,6 +41,7 @@ internal static class ReportEndpoints
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests)
         .ProducesProblem(StatusCodes.Status500InternalServerError)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 

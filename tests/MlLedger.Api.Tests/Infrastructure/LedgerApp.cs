@@ -71,6 +71,7 @@ public sealed class LedgerApp : IAsyncDisposable
             Policies = PolicySet.Load(QuorumPolicies),
             Sequencer = DaemonMode.Solo,
             Log = new LogSettings { Origin = LogOrigin, CheckpointInterval = TimeSpan.FromMilliseconds(50) },
+            RateLimits = RateLimits.Off, // tests write thousands of entries as one identity; RateLimitTests sets its own
         };
         options = configure?.Invoke(options) ?? options;
 
