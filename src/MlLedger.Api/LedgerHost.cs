@@ -97,6 +97,7 @@ public static class LedgerHost
             .AddCheck<LogHealthCheck>("log", tags: [HealthEndpoints.ReadyTag]);
 
         var app = builder.Build();
+        app.UseClosingAfterUnreadBodies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
