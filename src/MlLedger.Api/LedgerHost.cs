@@ -98,6 +98,7 @@ public static class LedgerHost
             .AddCheck<LogHealthCheck>("log", tags: [HealthEndpoints.ReadyTag]);
 
         var app = builder.Build();
+        app.UseClosingAfterUnreadBodies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

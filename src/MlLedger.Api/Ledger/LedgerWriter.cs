@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
@@ -47,6 +48,12 @@ internal abstract record WriteOutcome(string ResourceId, string PrimaryStream, i
 internal sealed class LedgerWriter(IDocumentStore store, LedgerKeys keys, TimeProvider clock)
 {
     private const int Attempts = 8;
+
+    /// <summary>The ledger's own metrics (System.Diagnostics.Metrics), for dashboards and load measurements.</summary>
+    public static readonly Meter Meter = new("MlLedger.Api");
+
+    /// <summary>Write attempts that lost a race and were decided again on fresh state.</summary>
+    private static readonly Counter<long> Retries = Meter.CreateCounter<long>("mlledger.write.retries", description: "write attempts decided again after a lost race");
 
     public async Task<IResult> Execute(HttpContext http, object request, Func<WriteContext, Task<WriteOutcome>> handler)
     {
@@ -100,6 +107,7 @@ internal sealed class LedgerWriter(IDocumentStore store, LedgerKeys keys, TimePr
                     return replayed;
                 }
 
+                Retries.Add(1);
                 await Task.Delay(Random.Shared.Next(2, 10 * attempt), ct);
             }
             catch (Exception e) when (e is ConcurrencyException or StaleRead && expectedVersion is not null)

@@ -24,14 +24,25 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
     /// <summary>The entries appended so far, with the stream position each was sealed at.</summary>
     public IEnumerable<(StreamVersion Position, IEvent Event)> Appended => _appended;
 
-    /// <summary>The stream the request is about; an If-Match header applies to it.</summary>
-    public Task<IEventStream<T>> FetchPrimary<T>(string streamKey) where T : class
+    /// <summary>
+    /// The stream the request is about; an If-Match header applies to it. Writers of one stream take turns from
+    /// here to their commit (a transaction-scoped advisory lock on the stream key, taken before anything is read):
+    /// each decides on the state its predecessor committed, instead of many deciding on the same state, all but one
+    /// losing the race at the commit, and retrying until their attempts run out.
+    /// </summary>
+    public async Task<IEventStream<T>> FetchPrimary<T>(string streamKey) where T : class
     {
         PrimaryStreamKey = streamKey;
+        // the two-key form has a key space of its own: no clash with Marten's (single bigint) advisory locks
+        var schema = Session.DocumentStore.Options.Events.DatabaseSchemaName;
+        await Session.QueryAsync<int>("select 1 from pg_advisory_xact_lock(?, hashtext(?))", Cancellation, StreamLockClass, $"{schema}:{streamKey}");
         return expectedVersion is { } expected
-            ? Session.Events.FetchForWriting<T>(streamKey, expected, Cancellation)
-            : Session.Events.FetchForWriting<T>(streamKey, Cancellation);
+            ? await Session.Events.FetchForWriting<T>(streamKey, expected, Cancellation)
+            : await Session.Events.FetchForWriting<T>(streamKey, Cancellation);
     }
+
+    /// <summary>The first key of the advisory locks on ledger streams (ASCII "MLst").</summary>
+    private const int StreamLockClass = 0x4d4c7374;
 
     public string? PrimaryStreamKey { get; private set; }
 

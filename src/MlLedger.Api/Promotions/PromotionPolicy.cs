@@ -19,11 +19,17 @@ internal static class PromotionPolicy
         WriteContext ledger, PolicyGate gate, IEventStream<Promotion> stream, Promotion before, IReadOnlyList<object> decided)
     {
         var start = stream.StartingVersion ?? 0;
-        var stored = await new PolicyFactGatherer(ledger.Session, beforeSeq: null, ledger.Cancellation, lockForDecision: true).Load(stream.Key!, forWriting: true);
+        var gatherer = new PolicyFactGatherer(ledger.Session, beforeSeq: null, ledger.Cancellation, lockForDecision: true);
+        var state = decided.Aggregate(before, Promotion.Evolve);
+        // a decision that completes the promotion appends the stage change to the model version: lock it exclusively
+        // too, so that decisions on competing promotions of one version queue up instead of each holding a shared lock
+        // on it and deadlocking on the append. The model version comes first, as in every decision's gathering (model
+        // version, then its promotion), so that a decision and a policy check never wait for each other in a circle.
+        await gatherer.Load(StreamKeys.ModelVersion(state.Model, state.Version), forWriting: true);
+        var stored = await gatherer.Load(stream.Key!, forWriting: true);
         var events = stored.Where(e => e.Version <= start)
             .Concat(decided.Select((data, i) => new StreamEvent(start + i + 1, data)))
             .ToList();
-        var state = decided.Aggregate(before, Promotion.Evolve);
 
         var request = new PolicyRequestFacts(PolicyRequestKinds.Promotion, StageNames.Of(state.TargetStage), Environment: null,
             state.RequestedBy, ArtifactSha256: null, ledger.Now);
