@@ -36,18 +36,19 @@ internal static class LedgerAudit
     }
 
     /// <summary>
-    /// The client's side of an unknown outcome: every write answered 503, or not answered, is sent again with its
-    /// Idempotency-Key until the ledger answers 201 (a replay if it had landed, a new entry if not).
+    /// The client's side of an unknown outcome: every write whose last answer was a 503, or none, is sent again with
+    /// its Idempotency-Key until the ledger answers (201: a replay if it had landed, a new entry if not).
     /// </summary>
     public static async Task<IReadOnlyList<WriteAnswer>> Resolve(HttpClient pipeline, IEnumerable<WriteAnswer> answers)
     {
         var resolved = new List<WriteAnswer>();
-        foreach (var unknown in answers.Where(a => a.Status is 503 or 0))
+        var settled = answers.Where(a => a.Status is not (503 or WriteLoad.Unreachable or WriteLoad.TimedOut)).Select(a => a.Dataset).ToHashSet();
+        foreach (var unknown in answers.Where(a => !settled.Contains(a.Dataset)).DistinctBy(a => a.Dataset))
         {
             var retried = await Eventually.Get(async () =>
             {
                 var answer = await WriteLoad.Send(pipeline, unknown.Dataset, unknown.IdempotencyKey);
-                return answer.Status == 503 ? null : answer;
+                return answer.Status is 503 or WriteLoad.Unreachable ? null : answer;
             }, $"an answer to the retry of {unknown.Dataset}");
             resolved.Add(retried);
         }
@@ -91,6 +92,13 @@ internal static class LedgerAudit
 
     /// <summary>The answers by status, for a failure message or a soak report.</summary>
     public static string Tally(IEnumerable<WriteAnswer> answers) =>
-        string.Join(", ", answers.GroupBy(a => a.Status == 0 ? "none" : a.Status + (a.Code is null ? "" : $" {a.Code}"))
+        string.Join(", ", answers.GroupBy(a => Describe(a.Status) + (a.Code is null ? "" : $" {a.Code}"))
             .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}"));
+
+    private static string Describe(int status) => status switch
+    {
+        WriteLoad.Unreachable => "unreachable",
+        WriteLoad.TimedOut => "timed out",
+        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

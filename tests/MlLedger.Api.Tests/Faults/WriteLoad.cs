@@ -7,19 +7,26 @@ using static MlLedger.Api.Tests.Infrastructure.Requests;
 namespace MlLedger.Api.Tests.Faults;
 
 /// <summary>
-/// One answer a writer got: the HTTP status (0 when no answer came: the connection failed or the client gave up),
-/// the problem code of an error, and the entry of an acknowledged write.
+/// One answer a writer got: the HTTP status (<see cref="WriteLoad.Unreachable"/> when the connection failed,
+/// <see cref="WriteLoad.TimedOut"/> when no answer came within <see cref="WriteLoad.AnswerTimeout"/>), the problem
+/// code of an error, and the entry of an acknowledged write.
 /// </summary>
 public sealed record WriteAnswer(string Dataset, string IdempotencyKey, int Status, string? Code, long? Seq, string? Hash, string? Failure);
 
 /// <summary>
-/// A few pipelines registering datasets as fast as the ledger answers, each write with its own Idempotency-Key,
-/// every answer recorded. Runs until stopped; a writer whose ledger is not answering keeps trying.
+/// A few pipelines registering datasets as fast as the ledger answers, each dataset with its own Idempotency-Key,
+/// every answer recorded. Runs until stopped; a writer whose ledger is not answering keeps trying the same write.
 /// </summary>
 public sealed class WriteLoad : IAsyncDisposable
 {
     /// <summary>Generous: an answer that takes longer counts as none (status 0), which every test treats as a failure.</summary>
     public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The connection was refused or broken: the ledger's process is not there (e.g. killed).</summary>
+    public const int Unreachable = 0;
+
+    /// <summary>The ledger took the request but did not answer within <see cref="AnswerTimeout"/>: it hangs.</summary>
+    public const int TimedOut = -1;
 
     private readonly ConcurrentQueue<WriteAnswer> _answers = new();
     private readonly CancellationTokenSource _stop = new();
@@ -48,6 +55,9 @@ public sealed class WriteLoad : IAsyncDisposable
     public IReadOnlyList<WriteAnswer> Answers => [.. _answers];
 
     public int Count(int status) => _answers.Count(a => a.Status == status);
+
+    /// <summary>The datasets written (each possibly sent more than once).</summary>
+    public int Writes => Volatile.Read(ref _next);
 
     public async Task StopAsync()
     {
@@ -79,9 +89,13 @@ public sealed class WriteLoad : IAsyncDisposable
             return new WriteAnswer(dataset, key, (int)response.StatusCode, (string?)body?["code"], (long?)entry?["seq"], (string?)entry?["hash"],
                 null);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (HttpRequestException e)
         {
-            return new WriteAnswer(dataset, key, 0, null, null, null, e.GetType().Name + ": " + e.Message);
+            return new WriteAnswer(dataset, key, Unreachable, null, null, null, e.Message);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            return new WriteAnswer(dataset, key, TimedOut, null, null, null, e.Message);
         }
     }
 
@@ -90,12 +104,19 @@ public sealed class WriteLoad : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var n = Interlocked.Increment(ref _next);
-            var answer = await Send(client, $"{_prefix}-{n}", $"{_prefix}-key-{n}");
-            _answers.Enqueue(answer);
-            if (answer.Status != 201)
+            WriteAnswer answer;
+            do
             {
-                await Task.Delay(20); // a ledger that is down is not hammered in a tight loop
+                // as a pipeline does: a write the ledger could not take (503, or no ledger there) is sent again with
+                // the same Idempotency-Key, after a pause, until it is answered
+                answer = await Send(client, $"{_prefix}-{n}", $"{_prefix}-key-{n}");
+                _answers.Enqueue(answer);
+                if (answer.Status is 503 or Unreachable)
+                {
+                    await Task.Delay(100);
+                }
             }
+            while (answer.Status is 503 or Unreachable && !_stop.IsCancellationRequested);
         }
     }
 }
