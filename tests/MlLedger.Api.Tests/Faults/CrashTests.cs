@@ -59,7 +59,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime, IDisp
                 await Acknowledged(load);
                 await _cluster.InterruptAsync();
                 var before = load.Answers.Count;
-                await Eventually.Get(() => Task.FromResult(load.Answers.Skip(before).Any(a => a.Status == 503) ? "" : null), "a write answered 503");
+                await Eventually.Get(() => Task.FromResult(load.Answers.Skip(before).Count(a => a.Status == 503) >= 10 ? "" : null),
+                    "writes answered 503 during the outage");
                 await _cluster.ResumeAsync();
             }
 
@@ -92,6 +93,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime, IDisp
             $"entries lost       {figures.Lost}",
             $"self-check         {(figures.SelfCheckValid ? "valid" : "INVALID")}",
             $"mlledger verify    {(figures.VerifyExitCode == 0 ? "passed" : $"FAILED (exit {figures.VerifyExitCode})")}",
+            $"slowest answer     {Slowest(answers, _ => true)} ms (of a 503: {Slowest(answers, a => a.Status == 503)} ms)",
             $"answers            {LedgerAudit.Tally(answers)}");
         output.WriteLine(report);
         if (Environment.GetEnvironmentVariable("MLLEDGER_SOAK_REPORT") is { Length: > 0 } file)
@@ -122,6 +124,9 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime, IDisp
 
     private static int Setting(string variable, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
+    private static long Slowest(IEnumerable<WriteAnswer> answers, Func<WriteAnswer, bool> which) =>
+        (long)answers.Where(which).Select(a => a.Took.TotalMilliseconds).DefaultIfEmpty(0).Max();
 
     private static string Tail(string text) => text.Length <= 20_000 ? text : text[^20_000..];
 }

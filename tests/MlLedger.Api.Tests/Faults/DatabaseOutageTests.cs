@@ -1,6 +1,7 @@
 using System.Net;
 using MlLedger.Api.Hosting;
 using MlLedger.Api.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace MlLedger.Api.Tests.Faults;
 
@@ -11,7 +12,7 @@ namespace MlLedger.Api.Tests.Faults;
 /// test stops and starts.
 /// </summary>
 [Collection(LedgerCollection.Name)]
-public sealed class DatabaseOutageTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class DatabaseOutageTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"mlledger-outage-{Guid.NewGuid():N}");
     private EmbeddedPostgres _cluster = null!;
@@ -71,6 +72,7 @@ public sealed class DatabaseOutageTests(PostgresFixture postgres) : IAsyncLifeti
 
         var answers = load.Answers;
         var tally = LedgerAudit.Tally(answers);
+        output.WriteLine($"answers: {tally}; slowest 503: {answers.Where(a => a.Status == 503).Max(a => a.Took.TotalMilliseconds):F0} ms");
         Assert.True(answers.All(a => a.Status == 201 || a is { Status: 503, Code: "storage-unavailable" }),
             $"every write is acknowledged or answered 503 storage-unavailable; got {tally}; first other: " +
             answers.FirstOrDefault(a => a.Status is not (201 or 503)));

@@ -9,9 +9,13 @@ namespace MlLedger.Api.Tests.Faults;
 /// <summary>
 /// One answer a writer got: the HTTP status (<see cref="WriteLoad.Unreachable"/> when the connection failed,
 /// <see cref="WriteLoad.TimedOut"/> when no answer came within <see cref="WriteLoad.AnswerTimeout"/>), the problem
-/// code of an error, and the entry of an acknowledged write.
+/// code of an error, the entry of an acknowledged write, and how long the answer took.
 /// </summary>
-public sealed record WriteAnswer(string Dataset, string IdempotencyKey, int Status, string? Code, long? Seq, string? Hash, string? Failure);
+public sealed record WriteAnswer(string Dataset, string IdempotencyKey, int Status, string? Code, long? Seq, string? Hash, string? Failure)
+{
+    /// <summary>From sending the request to the end of its answer.</summary>
+    public TimeSpan Took { get; init; }
+}
 
 /// <summary>
 /// A few pipelines registering datasets as fast as the ledger answers, each dataset with its own Idempotency-Key,
@@ -80,6 +84,12 @@ public sealed class WriteLoad : IAsyncDisposable
             Content = JsonContent.Create(Dataset(dataset, "1", Sha('c')), options: JsonSerializerOptions.Web),
         };
         request.Headers.Add("Idempotency-Key", key);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        return await Exchange(client, request, dataset, key, ct) with { Took = clock.Elapsed };
+    }
+
+    private static async Task<WriteAnswer> Exchange(HttpClient client, HttpRequestMessage request, string dataset, string key, CancellationToken ct)
+    {
         try
         {
             using var response = await client.SendAsync(request, ct);
