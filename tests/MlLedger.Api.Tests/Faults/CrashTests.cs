@@ -32,8 +32,17 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime, IDisp
 
     public async Task DisposeAsync()
     {
-        await _ledger.DisposeAsync();
-        await _cluster.DisposeAsync();
+        // also after a failed start: nothing is left running
+        if (_ledger is not null)
+        {
+            await _ledger.DisposeAsync();
+        }
+
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
         Directory.Delete(_directory, recursive: true);
     }
 

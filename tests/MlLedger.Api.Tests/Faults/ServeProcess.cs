@@ -68,6 +68,19 @@ public sealed class ServeProcess : IAsyncDisposable
         _process = process;
         Starts++;
 
+        try
+        {
+            await Ready(process);
+        }
+        catch
+        {
+            Kill(); // a ledger that never became ready is not left running
+            throw;
+        }
+    }
+
+    private async Task Ready(Process process)
+    {
         using var probe = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.Get(async () =>
         {
