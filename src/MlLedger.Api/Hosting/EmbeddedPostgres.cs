@@ -71,14 +71,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         else
         {
             port = FreeLoopbackPort();
-            PrepareLogFile(logFile, binaries);
-            var options = string.Join(' ',
-                "-c listen_addresses=127.0.0.1",
-                $"-p {port.ToString(CultureInfo.InvariantCulture)}",
-                "-c unix_socket_directories=''",
-                "-c fsync=on");
-            await binaries.RunAsync("pg_ctl", ["-D", cluster, "-l", logFile, "-o", options, "-w", "-t", "60", "start"],
-                $"see {logFile}", ct);
+            await StartServerAsync(binaries, cluster, logFile, port, ct);
         }
 
         var pg = new EmbeddedPostgres(binaries, cluster, logFile, port, password);
@@ -117,6 +110,36 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>
+    /// Stops the server as an outage would: a fast shutdown that ends open sessions, with the client pools left as
+    /// they are. <see cref="ResumeAsync"/> starts it again on the same port, so connection strings stay valid.
+    /// </summary>
+    public async Task InterruptAsync()
+    {
+        await _binaries.RunAsync("pg_ctl", ["-D", _clusterDirectory, "-m", "fast", "-w", "-t", "60", "stop"],
+            $"see {_logFile}", CancellationToken.None);
+        _stopped = true;
+    }
+
+    /// <summary>Starts the server again after <see cref="InterruptAsync"/> (or <see cref="StopAsync"/>), on the same port.</summary>
+    public async Task ResumeAsync(CancellationToken ct = default)
+    {
+        await StartServerAsync(_binaries, _clusterDirectory, _logFile, Port, ct);
+        _stopped = false;
+    }
+
+    private static async Task StartServerAsync(PostgresBinaries binaries, string cluster, string logFile, int port, CancellationToken ct)
+    {
+        PrepareLogFile(logFile, binaries);
+        var options = string.Join(' ',
+            "-c listen_addresses=127.0.0.1",
+            $"-p {port.ToString(CultureInfo.InvariantCulture)}",
+            "-c unix_socket_directories=''",
+            "-c fsync=on");
+        await binaries.RunAsync("pg_ctl", ["-D", cluster, "-l", logFile, "-o", options, "-w", "-t", "60", "start"],
+            $"see {logFile}", ct);
+    }
 
     private static async Task InitializeAsync(PostgresBinaries binaries, string cluster, string passwordFile, CancellationToken ct)
     {

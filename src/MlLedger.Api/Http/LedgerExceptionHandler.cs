@@ -28,17 +28,28 @@ internal sealed class LedgerExceptionHandler(IProblemDetailsService problems, IL
                 (StatusCodes.Status409Conflict, "Concurrent change", "Another request changed what this one read at the same time; retry.", "concurrency-conflict"),
             PostgresException { SqlState: PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire } =>
                 (StatusCodes.Status400BadRequest, "Unsupported text", "The request holds characters the ledger cannot store (e.g. NUL).", "unsupported-text"),
-            NpgsqlException { IsTransient: true } or TimeoutException =>
+            _ when StorageOutage.Any(exception) =>
                 (StatusCodes.Status503ServiceUnavailable, "Ledger storage unavailable", "The database could not be reached; retry later.", "storage-unavailable"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The ledger could not complete the request.", "internal-error"),
         };
 
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // an outage fails every request alike: one line each, not a stack trace each
+            log.LogWarning("Request {Method} {Path} answered 503: storage unavailable ({Cause})", http.Request.Method, http.Request.Path,
+                exception.GetBaseException().Message);
+        }
+        else if (status >= 500)
         {
             log.LogError(exception, "Request {Method} {Path} failed", http.Request.Method, http.Request.Path);
         }
 
         http.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = "1";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
@@ -62,5 +73,24 @@ internal sealed class LedgerExceptionHandler(IProblemDetailsService problems, IL
             "malformed JSON, a wrong type, an unknown field or an unknown value.",
         JsonException => "The body is not valid JSON.",
         _ => exception.Message,
+    };
+}
+
+/// <summary>
+/// The database is down, restarting or unreachable, or the connection broke mid-request: PostgreSQL refused or
+/// ended the session (57P01 admin shutdown, 57P03 starting up or shutting down), the socket failed (Npgsql marks
+/// these transient), or a timeout. Marten wraps what Npgsql throws (MartenCommandException, and an
+/// ObjectDisposedException when its rollback finds the connection gone), so the whole chain of causes is searched.
+/// A write that failed this way during COMMIT may have landed: the client learns its outcome by retrying with its
+/// Idempotency-Key.
+/// </summary>
+internal static class StorageOutage
+{
+    public static bool Any(Exception? e) => e switch
+    {
+        null => false,
+        NpgsqlException { IsTransient: true } or TimeoutException => true,
+        AggregateException all => all.InnerExceptions.Any(Any),
+        _ => Any(e.InnerException),
     };
 }
