@@ -15,8 +15,8 @@ namespace MlLedger.Bench;
 /// </summary>
 internal static class AppendBench
 {
-    private const int StreamsPerWriter = 20;
-    private const int BatchStreams = 10;
+    /// <summary>A dataset's life in the bench: its registration, then three checks (a dataset with thousands of checks would measure its read model's growth).</summary>
+    private const int EntriesPerStream = 4;
     private const double TargetRatio = 0.8;
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
 
@@ -35,13 +35,8 @@ internal static class AppendBench
         IAppender[] appenders = [bare, configured, signed];
         var cpu = new CpuMeter(ledger.PostgresDirectory);
         Console.WriteLine($"ledger host on {ledger.Address}, embedded PostgreSQL in {ledger.PostgresDirectory}; each run: {F(Warmup.TotalSeconds, "0")} s " +
-                          $"warm-up, then {F(window.TotalSeconds, "0")} s counted; {StreamsPerWriter} dataset streams per writer; a batch spreads " +
-                          $"its entries over {BatchStreams} of them");
-
-        foreach (var appender in appenders)
-        {
-            await RegisterAsync(appender, Shapes.Max(s => s.Writers), ct);
-        }
+                          $"warm-up, then {F(window.TotalSeconds, "0")} s counted; each writer registers new datasets and records " +
+                          $"{EntriesPerStream - 1} checks on each (a batch of 100 holds 25 whole lives)");
 
         await WaitForSequencerAsync(ledger, long.MaxValue, ct);
         foreach (var (writers, batch) in Shapes)
@@ -85,17 +80,6 @@ internal static class AppendBench
     /// <summary>Entries counted in the window, the last sequence number among them, commit latencies, and CPU per entry over the whole run.</summary>
     private sealed record Run(long Entries, long LastSequence, Distribution Latencies, string Cpu);
 
-    private static async Task RegisterAsync(IAppender appender, int writers, CancellationToken ct)
-    {
-        for (var w = 0; w < writers; w++)
-        {
-            var batch = Enumerable.Range(0, StreamsPerWriter)
-                .Select(s => (Dataset(w, s), (IReadOnlyList<object>)[AppendEvents.Registered(Dataset(w, s), $"bench-writer-{w}")]))
-                .ToList();
-            await appender.AppendAsync(batch, ct);
-        }
-    }
-
     private static async Task<Run> RunAsync(IAppender appender, int writers, int batch, TimeSpan window, CpuMeter cpu, CancellationToken ct)
     {
         var cpuBefore = cpu.Read();
@@ -111,7 +95,7 @@ internal static class AppendBench
             for (var n = 0L; clock.Elapsed < countTo; n++)
             {
                 var started = Stopwatch.GetTimestamp();
-                var sequence = await appender.AppendAsync(Batch(w, n, batch), ct);
+                var sequence = await appender.AppendAsync(Batch($"{writers}x{batch}", w, n, batch), ct);
                 var at = clock.Elapsed;
                 all += batch;
                 if (at >= countFrom && at < countTo)
@@ -131,27 +115,24 @@ internal static class AppendBench
         return new Run(results.Sum(r => r.counted), results.Max(r => r.last), new Distribution(results.SelectMany(r => r.latencies)), perEntry);
     }
 
-    /// <summary>Entry n of writer w: one stream per transaction in turn, or a batch spread evenly over <see cref="BatchStreams"/>.</summary>
-    private static List<(string, IReadOnlyList<object>)> Batch(int writer, long n, int size)
+    /// <summary>
+    /// Transaction n of writer w: entries n x size onwards of the writer's sequence, in which every dataset gets
+    /// <see cref="EntriesPerStream"/> entries in a row (its registration first), grouped by dataset.
+    /// </summary>
+    private static List<(string, IReadOnlyList<object>)> Batch(string shape, int writer, long n, int size)
     {
         var by = $"bench-writer-{writer}";
-        if (size == 1)
-        {
-            var id = Dataset(writer, (int)(n % StreamsPerWriter));
-            return [(id, [AppendEvents.Check(id, n, by)])];
-        }
-
-        var streams = Math.Min(BatchStreams, size);
-        return Enumerable.Range(0, streams).Select(s =>
-        {
-            var id = Dataset(writer, (int)((n * streams + s) % StreamsPerWriter));
-            var events = Enumerable.Range(0, size / streams + (s < size % streams ? 1 : 0))
-                .Select(i => (object)AppendEvents.Check(id, n * size + s * 1000 + i, by)).ToList();
-            return (id, (IReadOnlyList<object>)events);
-        }).ToList();
+        return Enumerable.Range(0, size)
+            .Select(i => n * size + i)
+            .GroupBy(e => e / EntriesPerStream)
+            .Select(g =>
+            {
+                var id = $"append-{shape}-w{writer}-s{g.Key}@1";
+                var events = g.Select(e => e % EntriesPerStream == 0 ? (object)AppendEvents.Registered(id, by) : AppendEvents.Check(id, e, by)).ToList();
+                return (id, (IReadOnlyList<object>)events);
+            })
+            .ToList();
     }
-
-    private static string Dataset(int writer, int stream) => $"append-w{writer}-s{stream}@1";
 
     /// <summary>Waits until the sequencer has logged every entry up to <paramref name="sequence"/> (every stored entry for MaxValue).</summary>
     private static async Task<TimeSpan> WaitForSequencerAsync(BenchLedger ledger, long sequence, CancellationToken ct)

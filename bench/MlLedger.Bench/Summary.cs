@@ -53,7 +53,7 @@ internal static class Summary
         string[] header = ["mode", "figure", "value", "ceiling", "ratio", "target", "met"];
         var cells = rows.Select(r => new[]
         {
-            r.Mode, r.Figure, r.Value, r.Ceiling, r.Ratio is { } x ? F(x) : "-", r.Target,
+            r.Mode, r.Figure, r.Value, r.Ceiling, r.Ratio is { } x ? F(x, "0.000") : "-", r.Target,
             r.Met switch { true => "yes", false => "NO", null => "-" },
         }).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, cells.Max(c => c[i].Length))).ToArray();
