@@ -68,7 +68,7 @@ internal static class StartupBench
 
     private static async Task<Start> StartOnceAsync(string cli, string dataDirectory, string? db, string policies, int run, CancellationToken ct)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var address = new Uri($"http://127.0.0.1:{port}");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -209,12 +209,5 @@ internal static class StartupBench
 
         Console.WriteLine($"mlledger built from {root} into {output}");
         return Path.Combine(output, "mlledger.dll");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
 
@@ -70,7 +68,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
         else
         {
-            port = FreeLoopbackPort();
+            port = LoopbackPorts.Free();
             await StartServerAsync(binaries, cluster, logFile, port, ct);
         }
 
@@ -243,15 +241,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using MlLedger.Api.Hosting;
 using System.Text;
 using MlLedger.Api.Tests.Infrastructure;
 
@@ -36,7 +36,7 @@ public sealed class ServeProcess : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         var keyFile = Path.Combine(dataDirectory, "issuer.pem");
         await File.WriteAllTextAsync(keyFile, issuer.PublicKeyPem);
-        var serve = new ServeProcess(connectionString, dataDirectory, keyFile, FreeLoopbackPort());
+        var serve = new ServeProcess(connectionString, dataDirectory, keyFile, LoopbackPorts.Free());
         await serve.RestartAsync();
         return serve;
     }
@@ -141,14 +141,5 @@ public sealed class ServeProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
