@@ -28,7 +28,12 @@ public sealed class KeySnapshot
 /// </summary>
 public sealed class LedgerKeys : IDisposable
 {
-    private const int MaxWriters = 4096;
+    /// <summary>
+    /// Write transactions in flight at once. A write takes its lease before its connection, so the rest wait here
+    /// without holding one: kept well under Npgsql's default pool of 100, writers queued on one busy stream can never
+    /// take every connection from reads, health checks, the sequencer and the checkpoint issuer.
+    /// </summary>
+    public const int MaxWriters = 64;
 
     private readonly SemaphoreSlim _writers = new(MaxWriters, MaxWriters);
     private readonly SemaphoreSlim _rotation = new(1, 1);
