@@ -29,7 +29,10 @@ internal sealed class LedgerExceptionHandler(IProblemDetailsService problems, IL
             PostgresException { SqlState: PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire } =>
                 (StatusCodes.Status400BadRequest, "Unsupported text", "The request holds characters the ledger cannot store (e.g. NUL).", "unsupported-text"),
             _ when StorageOutage.Any(exception) =>
-                (StatusCodes.Status503ServiceUnavailable, "Ledger storage unavailable", "The database could not be reached; retry later.", "storage-unavailable"),
+                (StatusCodes.Status503ServiceUnavailable, "Ledger storage unavailable", HttpMethods.IsGet(http.Request.Method)
+                    ? "The database could not be reached; retry later."
+                    : "The database could not be reached, and this write may or may not have been recorded: retry it later with the same Idempotency-Key to learn which.",
+                    "storage-unavailable"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The ledger could not complete the request.", "internal-error"),
         };
 
@@ -89,8 +92,18 @@ internal static class StorageOutage
     public static bool Any(Exception? e) => e switch
     {
         null => false,
+        PostgresException p => IsOutageState(p.SqlState) || Any(p.InnerException),
         NpgsqlException { IsTransient: true } or TimeoutException => true,
         AggregateException all => all.InnerExceptions.Any(Any),
         _ => Any(e.InnerException),
     };
+
+    /// <summary>
+    /// The server's answers that mean it cannot serve now (connection exceptions, too many connections or out of
+    /// resources, shutting down or starting up); other states Npgsql calls transient (an object in use, a lock not
+    /// available, a system error) are failures of this request, answered 500 and logged with their stack trace.
+    /// </summary>
+    private static bool IsOutageState(string state) =>
+        state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal) ||
+        state.StartsWith("57P", StringComparison.Ordinal);
 }

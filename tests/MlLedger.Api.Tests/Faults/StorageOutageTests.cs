@@ -19,6 +19,7 @@ public sealed class StorageOutageTests
         { "connection reset", new NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer")) },
         { "57P01 admin shutdown, wrapped twice", new InvalidOperationException("Marten Command Failure", new InvalidOperationException("session unusable", Fatal(PostgresErrorCodes.AdminShutdown))) },
         { "57P03 shutting down", Fatal(PostgresErrorCodes.CannotConnectNow) },
+        { "53300 too many connections", Fatal(PostgresErrorCodes.TooManyConnections) },
         { "rollback on a dead connection", new ObjectDisposedException("NpgsqlTransaction", Fatal(PostgresErrorCodes.AdminShutdown)) },
         { "one of several", new AggregateException(new InvalidOperationException("first"), new TimeoutException()) },
     };
@@ -26,6 +27,8 @@ public sealed class StorageOutageTests
     public static TheoryData<string, Exception> NotOutages => new()
     {
         { "unique violation", new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation) },
+        { "object in use (transient to Npgsql, not an outage)", new PostgresException("in use", "ERROR", "ERROR", PostgresErrorCodes.ObjectInUse) },
+        { "lock not available, wrapped", new InvalidOperationException("Marten Command Failure", new PostgresException("no lock", "ERROR", "ERROR", PostgresErrorCodes.LockNotAvailable)) },
         { "a bug", new InvalidOperationException("no", new ArgumentException("bad")) },
         { "disposed for another reason", new ObjectDisposedException("NpgsqlTransaction") },
     };
