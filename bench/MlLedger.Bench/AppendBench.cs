@@ -49,7 +49,7 @@ internal static class AppendBench
                 var run = await RunAsync(appender, writers, batch, window, cpu, ct);
                 var rate = run.Entries / window.TotalSeconds;
                 var line = $"  {appender.Name,-48} {Num(run.Entries),9} entries = {Num((long)rate),7} entries/s, " +
-                           $"commit {MillisecondsLine(run.Latencies)}; {run.Cpu}";
+                           $"commit {MillisecondsLine(run.Latencies)}";
                 var breakdown = signed.TakeBreakdown(); // counted from the start of the run, warm-up included
                 if (appender == signed)
                 {
@@ -57,7 +57,13 @@ internal static class AppendBench
                     var drain = await WaitForSequencerAsync(ledger, run.LastSequence, ct);
                     rate = run.Entries / (window + drain).TotalSeconds;
                     line += $"; sequenced {F(drain.TotalMilliseconds, "0")} ms after the window, = {Num((long)rate)} entries/s into the log";
+                    // the CPU the sequencer and the checkpoint issuer spend on every entry of the run is counted too
+                    await WaitForSequencerAsync(ledger, run.LastOfAll, ct);
                 }
+
+                var used = cpu.Read() - run.CpuBefore;
+                line += $"; CPU per entry {F(used.Process.TotalMilliseconds * 1000 / run.All, "0")} µs in the bench process, " +
+                        $"{F(used.Postgres.TotalMilliseconds * 1000 / run.All, "0")} µs in PostgreSQL";
 
                 rates[appender] = rate;
                 Console.WriteLine(line);
@@ -77,8 +83,11 @@ internal static class AppendBench
         Console.WriteLine($"ledger entries (SQL count): {Num(await ledger.CountEntriesAsync(ct))}; Marten errors logged: {martenErrors.Other}");
     }
 
-    /// <summary>Entries counted in the window, the last sequence number among them, commit latencies, and CPU per entry over the whole run.</summary>
-    private sealed record Run(long Entries, long LastSequence, Distribution Latencies, string Cpu);
+    /// <summary>
+    /// Entries counted in the window, the last sequence number among them and their commit latencies; every entry of the
+    /// run (warm-up included), the last sequence number of all, and the CPU times when the run started.
+    /// </summary>
+    private sealed record Run(long Entries, long LastSequence, Distribution Latencies, long All, long LastOfAll, CpuTimes CpuBefore);
 
     private static async Task<Run> RunAsync(IAppender appender, int writers, int batch, TimeSpan window, CpuMeter cpu, CancellationToken ct)
     {
@@ -91,6 +100,7 @@ internal static class AppendBench
             var counted = 0L;
             var all = 0L;
             var last = 0L;
+            var lastOfAll = 0L;
             var latencies = new List<long>();
             for (var n = 0L; clock.Elapsed < countTo; n++)
             {
@@ -98,6 +108,7 @@ internal static class AppendBench
                 var sequence = await appender.AppendAsync(Batch($"{writers}x{batch}", w, n, batch), ct);
                 var at = clock.Elapsed;
                 all += batch;
+                lastOfAll = Math.Max(lastOfAll, sequence);
                 if (at >= countFrom && at < countTo)
                 {
                     counted += batch;
@@ -106,13 +117,10 @@ internal static class AppendBench
                 }
             }
 
-            return (counted, all, last, latencies);
+            return (counted, all, last, lastOfAll, latencies);
         }, ct)));
-        var used = cpu.Read() - cpuBefore;
-        var entries = Math.Max(1, results.Sum(r => r.all));
-        var perEntry = $"CPU per entry {F(used.Process.TotalMilliseconds * 1000 / entries, "0")} µs in the bench process, " +
-                       $"{F(used.Postgres.TotalMilliseconds * 1000 / entries, "0")} µs in PostgreSQL";
-        return new Run(results.Sum(r => r.counted), results.Max(r => r.last), new Distribution(results.SelectMany(r => r.latencies)), perEntry);
+        return new Run(results.Sum(r => r.counted), results.Max(r => r.last), new Distribution(results.SelectMany(r => r.latencies)),
+            Math.Max(1, results.Sum(r => r.all)), results.Max(r => r.lastOfAll), cpuBefore);
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ internal interface IAppender : IAsyncDisposable
 
 /// <summary>
 /// The ledger's append path, as a write endpoint runs it without HTTP and without the domain decision: a key lease,
-/// one transaction, each stream fetched for writing, every event sealed into a DSSE envelope chained to the stream's
+/// one transaction, the first stream fetched for writing with its stream lock and the others without, every event sealed into a DSSE envelope chained to the stream's
 /// previous entry (whose hash is rebuilt from its stored envelope), the inline projections and the commit. The
 /// host's sequencer then appends each entry to the Merkle log.
 /// </summary>
@@ -56,7 +56,10 @@ internal sealed class LedgerAppender(IDocumentStore store, LedgerKeys keys) : IA
         var context = new WriteContext(session, lease.Keys.Sealer, lease.Keys.Trusted, Writer, DateTimeOffset.UtcNow, null, ct);
         foreach (var (id, events) in batch)
         {
-            var stream = await context.Fetch<Dataset>(StreamKeys.Dataset(id));
+            // the first stream is the request's own, as for a write endpoint: fetched with its stream lock
+            var stream = id == batch[0].DatasetId
+                ? await context.FetchPrimary<Dataset>(StreamKeys.Dataset(id))
+                : await context.Fetch<Dataset>(StreamKeys.Dataset(id));
             var fetched = Stopwatch.GetTimestamp();
             fetch += fetched - started;
             await context.Append(stream, events, DatasetEndpoints.Subject(id, AppendEvents.Sha256Of(id)));
