@@ -17,7 +17,6 @@ internal static class HttpWriteBench
     private const string Model = "approve-bench";
     private const string TrainingSet = "approve-bench-train@1";
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
-    private static readonly string[] TrainTag = ["train"];
 
     public static async Task RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -78,7 +77,7 @@ internal static class HttpWriteBench
         var writes = new Writes();
         var pipeline = ledger.Client("ci-bot", "pipeline");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await writes.PostAsync(pipeline, "/v1/datasets", JsonSerializer.Deserialize<object>(DatasetBody(TrainingSet))!, ct);
+        await writes.PostAsync(pipeline, "/v1/datasets", TrafficSender.Dataset(TrainingSet), ct);
         var ids = new ConcurrentDictionary<int, string>();
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -102,14 +101,5 @@ internal static class HttpWriteBench
         return [.. ids.OrderBy(p => p.Key).Select(p => p.Value)];
     }
 
-    private static string DatasetBody(string id)
-    {
-        var at = id.LastIndexOf('@');
-        return JsonSerializer.Serialize(new
-        {
-            name = id[..at], version = id[(at + 1)..], uri = $"s3://ml-data/{id[..at]}/", sha256 = ModelPlan.Sha(ModelPlan.Hash(id)),
-            license = "CC-BY-4.0", containsPersonalData = false, tags = TrainTag, derivedFrom = Array.Empty<string>(),
-            schema = "parquet; 48 columns", rowCount = 1_250_000L,
-        }, JsonSerializerOptions.Web);
-    }
+    private static string DatasetBody(string id) => JsonSerializer.Serialize(TrafficSender.Dataset(id), JsonSerializerOptions.Web);
 }

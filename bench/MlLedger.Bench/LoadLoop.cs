@@ -96,12 +96,12 @@ internal static class LoadLoop
 
         // a run that ran out of requests before the end of the window counts the time it actually ran
         var counted = stoppedAt < warmup + window ? stoppedAt - warmup : window;
-        if (counted <= TimeSpan.Zero)
+        var latenciesAll = all.SelectMany(l => l).ToList();
+        if (counted <= TimeSpan.Zero || latenciesAll.Count == 0)
         {
             throw new BenchFailure($"{name}: the requests ran out during the warm-up; seed more");
         }
 
-        var latenciesAll = all.SelectMany(l => l).ToList();
         return new LoadResult(name, latenciesAll.Count, counted, new Distribution(latenciesAll), statuses, failures, cpuAtEnd - cpuAtStart);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using MlLedger.Api.Auth;
 using MlLedger.Api.Hosting;
 using static MlLedger.Bench.Report;
@@ -116,10 +117,8 @@ internal static class StartupBench
             var token = tokens.Mint("bench-startup", ["pipeline"], TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
             var write = await UntilAsync(client, () =>
             {
-                var request = LoadLoop.PostJson("/v1/datasets", $$"""
-                    {"name":"startup-{{run}}","version":"1","uri":"s3://bench/startup/","sha256":"{{ModelPlan.Sha((ulong)run + 1)}}",
-                     "license":"CC-BY-4.0","containsPersonalData":false,"tags":["train"],"derivedFrom":[]}
-                    """);
+                var request = LoadLoop.PostJson("/v1/datasets",
+                    JsonSerializer.Serialize(TrafficSender.Dataset($"startup-{run}@1"), JsonSerializerOptions.Web));
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 return request;
             }, 201, clock, process, output, ct);

@@ -228,7 +228,8 @@ internal sealed class TrafficSender(Identities who)
         }
     }
 
-    private static object Dataset(string id, string license, string tag, char digest)
+    /// <summary>The body of a dataset registration for <paramref name="id"/> (name@version).</summary>
+    public static object Dataset(string id, string license = "CC-BY-4.0", string tag = "train", char digest = 'a')
     {
         var at = id.LastIndexOf('@');
         var (name, version) = (id[..at], id[(at + 1)..]);

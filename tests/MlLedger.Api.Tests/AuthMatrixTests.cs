@@ -191,13 +191,8 @@ public sealed partial class AuthMatrixTests(LedgerFixture shared, ITestOutputHel
             "not-yet-valid" => issuer.Token("matrix-bad", all, notBefore: now.AddMinutes(5)),
             "wrong-issuer" => issuer.Token("matrix-bad", all, issuer: "https://evil.example"),
             "wrong-audience" => issuer.Token("matrix-bad", all, audience: "some-other-api"),
-            "alg-none" => $"{Segment(new { alg = "none", typ = "JWT" })}.{Segment(new Dictionary<string, object>
-            {
-                ["iss"] = TestIssuer.Issuer, ["aud"] = TestIssuer.Audience, ["sub"] = "matrix-bad", ["roles"] = all,
-                ["iat"] = now.ToUnixTimeSeconds(), ["nbf"] = now.ToUnixTimeSeconds(), ["exp"] = now.AddMinutes(30).ToUnixTimeSeconds(),
-            })}.",
-            "hs256-with-public-key" => TokenMinter.Mint(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(issuer.PublicKeyPem)),
-                SecurityAlgorithms.HmacSha256, TestIssuer.Issuer, TestIssuer.Audience, "matrix-bad", all, now, TimeSpan.FromMinutes(30)),
+            "alg-none" => TestIssuer.AlgNone("matrix-bad", all),
+            "hs256-with-public-key" => TestIssuer.Hs256KeyedWith(Encoding.UTF8.GetBytes(issuer.PublicKeyPem), "matrix-bad", all),
             "bad-signature" => FlipSignatureBit(issuer.Token("matrix-bad", all)),
             _ => throw new ArgumentException($"unknown token kind {kind}", nameof(kind)),
         };
@@ -212,8 +207,6 @@ public sealed partial class AuthMatrixTests(LedgerFixture shared, ITestOutputHel
         signature[0] ^= 0x01;
         return $"{parts[0]}.{parts[1]}.{Base64UrlEncoder.Encode(signature)}";
     }
-
-    private static string Segment(object value) => Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(value));
 
     [GeneratedRegex(@"\{(?<name>[^}:?]+)(:[^}]*)?\??\}")]
     private static partial Regex RouteParameter();

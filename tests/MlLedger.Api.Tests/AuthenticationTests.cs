@@ -141,18 +141,18 @@ public sealed class AuthenticationTests(LedgerFixture shared) : IClassFixture<Le
                 }
 
             case "alg-none":
-                return $"{Segment(new { alg = "none", typ = "JWT" })}.{Segment(Claims(now, roles))}.";
+                return TestIssuer.AlgNone("mallory", roles);
             case "es256-without-signature":
                 var signed = issuer.Token("ci-bot", roles);
                 return signed[..(signed.LastIndexOf('.') + 1)];
             case "tampered-roles":
                 // a valid auditor token whose payload is swapped for one granting pipeline; the signature is the original
                 var genuine = issuer.Token("ci-bot", "auditor").Split('.');
-                return $"{genuine[0]}.{Segment(Claims(now, roles))}.{genuine[2]}";
+                return $"{genuine[0]}.{TestIssuer.Segment(Claims(now, roles))}.{genuine[2]}";
             case "hs256-with-public-key-pem":
-                return Hs256(Encoding.UTF8.GetBytes(issuer.PublicKeyPem), now, roles);
+                return TestIssuer.Hs256KeyedWith(Encoding.UTF8.GetBytes(issuer.PublicKeyPem), "mallory", roles);
             case "hs256-with-public-key-der":
-                return Hs256(issuer.Key.ExportSubjectPublicKeyInfo(), now, roles);
+                return TestIssuer.Hs256KeyedWith(issuer.Key.ExportSubjectPublicKeyInfo(), "mallory", roles);
             case "without-sub":
                 return Unusual(now, roles, withSub: false, withExp: true);
             case "without-exp":
@@ -161,11 +161,6 @@ public sealed class AuthenticationTests(LedgerFixture shared) : IClassFixture<Le
                 throw new ArgumentException($"unknown token kind {kind}", nameof(kind));
         }
     }
-
-    /// <summary>The alg-confusion attack: the trusted issuer's public key, which anyone has, used as an HMAC secret.</summary>
-    private static string Hs256(byte[] publicKey, DateTimeOffset now, string[] roles) =>
-        TokenMinter.Mint(new SymmetricSecurityKey(publicKey), SecurityAlgorithms.HmacSha256, TestIssuer.Issuer, TestIssuer.Audience,
-            "mallory", roles, now, TimeSpan.FromMinutes(30));
 
     /// <summary>Signed by the trusted issuer's key, but missing a claim the ledger relies on.</summary>
     private string Unusual(DateTimeOffset now, string[] roles, bool withSub, bool withExp)
@@ -199,8 +194,6 @@ public sealed class AuthenticationTests(LedgerFixture shared) : IClassFixture<Le
         ["nbf"] = now.ToUnixTimeSeconds(),
         ["exp"] = now.AddMinutes(30).ToUnixTimeSeconds(),
     };
-
-    private static string Segment(object value) => Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(value));
 
     private static Task<HttpResponseMessage> Call(HttpClient client, string endpoint, string datasetName) => endpoint switch
     {

@@ -36,21 +36,17 @@ internal sealed class LedgerExceptionHandler(IProblemDetailsService problems, IL
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The ledger could not complete the request.", "internal-error"),
         };
 
+        http.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             // an outage fails every request alike: one line each, not a stack trace each
             log.LogWarning("Request {Method} {Path} answered 503: storage unavailable ({Cause})", http.Request.Method, http.Request.Path,
                 exception.GetBaseException().Message);
+            http.Response.Headers.RetryAfter = "1";
         }
         else if (status >= 500)
         {
             log.LogError(exception, "Request {Method} {Path} failed", http.Request.Method, http.Request.Path);
-        }
-
-        http.Response.StatusCode = status;
-        if (status == StatusCodes.Status503ServiceUnavailable)
-        {
-            http.Response.Headers.RetryAfter = "1";
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 using MlLedger.Api.Auth;
@@ -26,6 +27,25 @@ public sealed class TestIssuer : IDisposable
         DateTimeOffset? issuedAt = null, TimeSpan? lifetime = null, DateTimeOffset? notBefore = null, ECDsa? signWith = null) =>
         TokenMinter.Mint(new ECDsaSecurityKey(signWith ?? Key), SecurityAlgorithms.EcdsaSha256, issuer, audience, subject, roles,
             issuedAt ?? DateTimeOffset.UtcNow, lifetime ?? TimeSpan.FromMinutes(30), notBefore);
+
+    /// <summary>The claims of a valid token with no signature at all (<c>alg: none</c>).</summary>
+    public static string AlgNone(string subject, string[] roles)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return $"{Segment(new { alg = "none", typ = "JWT" })}.{Segment(new Dictionary<string, object>
+        {
+            ["iss"] = Issuer, ["aud"] = Audience, ["sub"] = subject, ["roles"] = roles,
+            ["iat"] = now.ToUnixTimeSeconds(), ["nbf"] = now.ToUnixTimeSeconds(), ["exp"] = now.AddMinutes(30).ToUnixTimeSeconds(),
+        })}.";
+    }
+
+    /// <summary>The alg-confusion attack: the trusted issuer's public key, which anyone has, used as an HMAC secret.</summary>
+    public static string Hs256KeyedWith(byte[] publicKey, string subject, string[] roles) =>
+        TokenMinter.Mint(new SymmetricSecurityKey(publicKey), SecurityAlgorithms.HmacSha256, Issuer, Audience, subject, roles,
+            DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30));
+
+    /// <summary>One base64url segment of a hand-built JWT.</summary>
+    public static string Segment(object value) => Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(value));
 
     public void Dispose() => Key.Dispose();
 }
