@@ -27,6 +27,9 @@ namespace MlLedger.Api;
 /// <summary>Builds the ledger's web host: storage, keys, auth, and one endpoint group per feature.</summary>
 public static class LedgerHost
 {
+    /// <summary>The deepest nesting a request body may have.</summary>
+    private const int MaxJsonDepth = 32;
+
     public static WebApplication Build(LedgerHostOptions options, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -76,7 +79,9 @@ public static class LedgerHost
         {
             json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             json.SerializerOptions.AllowDuplicateProperties = false; // a duplicate key would be signed, then fail strict verification
-            json.SerializerOptions.MaxDepth = 32;
+            json.SerializerOptions.MaxDepth = MaxJsonDepth;
+            // one rule for types everywhere: a number field takes a JSON number, a text field a JSON string ("0.99" is not a metric)
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         });
         services.AddOpenApi();
@@ -104,6 +109,7 @@ public static class LedgerHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // after authorization: an unauthenticated call is 401 and a forbidden one 403, never 429
+        app.UseRequestValueRules(MaxJsonDepth);
 
         app.MapOpenApi().AllowAnonymous();
         if (options.DevMode)

@@ -142,20 +142,33 @@ public sealed class ValidationTests(LedgerFixture shared) : IClassFixture<Ledger
     }
 
     [Theory]
-    [InlineData("{\"auc\": 1e400}")]
-    [InlineData("{\"auc\": -1e400}")]
-    [InlineData("{\"auc\": \"NaN\"}")]
-    [InlineData("{\"auc\": \"Infinity\"}")]
-    [InlineData("{\"auc\": 0.9, \"loss\": \"-Infinity\"}")]
-    public async Task A_non_finite_metric_is_answered_400_naming_the_metric(string metrics)
+    [InlineData("{\"auc\": 1e400}", "metrics.auc")]
+    [InlineData("{\"auc\": -1e400}", "metrics.auc")]
+    [InlineData("{\"auc\": 0.9, \"loss\": 1e-400}", "metrics.loss")]
+    public async Task A_metric_out_of_range_is_answered_400_naming_the_metric(string metrics, string field)
     {
         var json = $"{{\"dataset\": \"churn-holdout@3\", \"metrics\": {metrics}}}";
 
         var problem = await Problem(Evaluations, json, HttpStatusCode.BadRequest);
 
         Assert.Equal("validation-failed", (string?)problem["code"]);
-        var keys = problem["errors"]!.AsObject().Select(p => p.Key).ToArray();
-        Assert.Single(keys, k => k.StartsWith("metrics[", StringComparison.Ordinal));
+        Assert.Equal([field], problem["errors"]!.AsObject().Select(p => p.Key).ToArray());
+        Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
+    }
+
+    [Theory]
+    [InlineData("{\"auc\": \"NaN\"}")]
+    [InlineData("{\"auc\": \"Infinity\"}")]
+    [InlineData("{\"auc\": \"0.99\"}")]
+    [InlineData("{\"auc\": 0.9, \"loss\": \"-Infinity\"}")]
+    public async Task A_metric_sent_as_text_is_answered_400_naming_its_path(string metrics)
+    {
+        var json = $"{{\"dataset\": \"churn-holdout@3\", \"metrics\": {metrics}}}";
+
+        var problem = await Problem(Evaluations, json, HttpStatusCode.BadRequest);
+
+        Assert.Equal("malformed-request", (string?)problem["code"]);
+        Assert.Contains("$.metrics.", (string?)problem["detail"], StringComparison.Ordinal);
         Assert.Equal(PolicySetPublication, await _ledger.StoredEntries());
     }
 

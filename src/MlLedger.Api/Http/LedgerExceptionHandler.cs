@@ -15,10 +15,17 @@ internal sealed class LedgerExceptionHandler(IProblemDetailsService problems, IL
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
+        if (exception is Ledger.UnstorableValues unstorable)
+        {
+            await Problems.Invalid(new Dictionary<string, string[]>(unstorable.Problems), "value(s) cannot be stored").ExecuteAsync(http);
+            return true;
+        }
+
         var (status, title, detail, code) = exception switch
         {
             DomainRejection r => (StatusCodes.Status409Conflict, "Refused by the ledger's rules", r.Message, r.Code),
             Policies.BadCheck b => (StatusCodes.Status400BadRequest, "The request is invalid", b.Message, b.Code),
+            Ledger.EntryTooLarge t => (StatusCodes.Status422UnprocessableEntity, "Entry too large", t.Message, "entry-too-large"),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "Request body too large", "The request body exceeds the limit of this endpoint.", "body-too-large"),
             BadHttpRequestException b => (b.StatusCode, "Malformed request", Describe(b), "malformed-request"),

@@ -12,6 +12,11 @@ internal static class Problems
             type: $"https://mlledger.dev/problems/{code}", extensions: all);
     }
 
+    /// <summary>400 <c>validation-failed</c> with an <c>errors</c> entry per bad field (its path) and a detail naming them.</summary>
+    public static ValidationProblem Invalid(IDictionary<string, string[]> errors, string what = "field(s) failed validation") =>
+        TypedResults.ValidationProblem(errors, title: "The request is invalid", detail: $"{errors.Count} {what}: {string.Join(", ", errors.Keys)}",
+            type: "https://mlledger.dev/problems/validation-failed", extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
+
     public static ProblemHttpResult NotFound(string what) =>
         Of(StatusCodes.Status404NotFound, "not-found", $"{what} was not found.");
 

@@ -23,9 +23,7 @@ internal sealed class ValidationFilter<TRequest>(IValidator<TRequest> validator)
         var errors = result.Errors
             .GroupBy(e => ToCamelPath(e.PropertyName))
             .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
-        return TypedResults.ValidationProblem(errors, title: "The request is invalid",
-            detail: $"{errors.Count} field(s) failed validation: {string.Join(", ", errors.Keys)}",
-            extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
+        return Problems.Invalid(errors);
     }
 
     private static string ToCamelPath(string propertyPath) =>

@@ -81,9 +81,11 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
         foreach (var data in events)
         {
             version++;
-            var entry = sealer.Seal(new UnsignedEntry(
-                EventCatalog.NameOf(data), LedgerJson.ToNode(data), subject,
-                new EntryMetadata(key, version, previousHash, Actor.Id, Now)));
+            var eventType = EventCatalog.NameOf(data);
+            var node = LedgerJson.ToNode(data);
+            EntryBounds.CheckValues(node);
+            var entry = sealer.Seal(new UnsignedEntry(eventType, node, subject, new EntryMetadata(key, version, previousHash, Actor.Id, Now)));
+            EntryBounds.CheckSize(key, eventType, node, entry);
 
             var stored = Session.Events.BuildEvent(data);
             stored.SetHeader(EntryHeaders.Envelope, entry.Envelope.ToJson());

@@ -64,63 +64,7 @@ internal static class Exporting
         var header = new AuditBundleHeader(settings.Origin, start, checkpoint.TreeSize, prefix, checkpoint.Note, consistency);
         http.Response.ContentType = ContentType;
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"mlledger-{start}-{checkpoint.TreeSize}.jsonl\"";
-        using var writer = new AuditBundleWriter(http.Response.Body, header);
-        await foreach (var entry in Entries(log, database, start, checkpoint.TreeSize, ct))
-        {
-            await writer.WriteEntryAsync(entry, ct);
-        }
-
-        await writer.CompleteAsync(ct);
+        await AuditExport.WriteAsync(http.Response.Body, header, log, database, ct);
         return TypedResults.Empty;
-    }
-
-    /// <summary>
-    /// The stored entries of the leaves [from, to), in log order, read in pages of <see cref="Page"/> leaves so that no
-    /// connection or snapshot is held while a slow client downloads. A leaf whose entry is no longer stored is left
-    /// out (the verifier names the missing index); an unreadable envelope is written as it can be read, for the
-    /// verifier to refuse.
-    /// </summary>
-    private static async IAsyncEnumerable<AuditEntry> Entries(
-        LogStore log, LedgerDatabase database, long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        for (var start = from; start < to; start += Page)
-        {
-            foreach (var entry in await ReadPage(log, database, start, Math.Min(to, start + Page), ct))
-            {
-                yield return entry;
-            }
-        }
-    }
-
-    private const int Page = 2_000;
-
-    private static async Task<List<AuditEntry>> ReadPage(LogStore log, LedgerDatabase database, long from, long to, CancellationToken ct)
-    {
-        await using var command = database.Source.CreateCommand(
-            "SELECT l.idx, l.seq, e.stream_id, e.version, e.type, e.data::text, e.headers::text " +
-            $"FROM {log.Table(LogSchema.Leaves)} l JOIN {database.EventsTable} e ON e.seq_id = l.seq " +
-            "WHERE l.idx >= $1 AND l.idx < $2 ORDER BY l.idx");
-        command.Parameters.AddWithValue(from);
-        command.Parameters.AddWithValue(to);
-        var entries = new List<AuditEntry>(Page);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var headers = reader.IsDBNull(6) ? null : reader.GetString(6);
-            DsseEnvelope envelope;
-            try
-            {
-                envelope = EntryHeaders.ParseEnvelope(headers) ?? new DsseEnvelope("", [], []);
-            }
-            catch (FormatException)
-            {
-                envelope = new DsseEnvelope("", [], []);
-            }
-
-            entries.Add(new AuditEntry(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3),
-                reader.GetString(4), reader.GetString(5), envelope));
-        }
-
-        return entries;
     }
 }

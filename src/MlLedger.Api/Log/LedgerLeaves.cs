@@ -11,8 +11,11 @@ namespace MlLedger.Api.Log;
 /// </summary>
 internal static class LedgerLeaves
 {
-    /// <summary>The leaf bytes, or null with the reason the entry cannot be a leaf of this ledger's log.</summary>
-    public static byte[]? Rebuild(TrustedKeys trusted, string? headersJson, out string why)
+    /// <summary>
+    /// The leaf bytes, or null with the reason the entry cannot be a leaf of this ledger's log. Without
+    /// <paramref name="verifySignature"/> the signer is still looked up but its signature is left to a check that follows.
+    /// </summary>
+    public static byte[]? Rebuild(TrustedKeys trusted, string? headersJson, out string why, bool verifySignature = true)
     {
         DsseEnvelope? envelope;
         try
@@ -25,10 +28,10 @@ internal static class LedgerLeaves
             return null;
         }
 
-        return Rebuild(trusted, envelope, out why);
+        return Rebuild(trusted, envelope, out why, verifySignature);
     }
 
-    public static byte[]? Rebuild(TrustedKeys trusted, DsseEnvelope? envelope, out string why)
+    public static byte[]? Rebuild(TrustedKeys trusted, DsseEnvelope? envelope, out string why, bool verifySignature = true)
     {
         why = "";
         if (envelope is not { Signatures.Count: 1 })
@@ -44,7 +47,7 @@ internal static class LedgerLeaves
             return null;
         }
 
-        if (!Pae.TryEncode(envelope.PayloadType, envelope.Payload, out var pae) || !key.Key.VerifyDer(pae, signature.Sig))
+        if (verifySignature && (!Pae.TryEncode(envelope.PayloadType, envelope.Payload, out var pae) || !key.Key.VerifyDer(pae, signature.Sig)))
         {
             why = $"its signature does not verify under key {signature.KeyId}";
             return null;

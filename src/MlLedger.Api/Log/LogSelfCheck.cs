@@ -1,5 +1,7 @@
+using System.IO.Pipelines;
 using MlLedger.Api.Keys;
 using MlLedger.Api.Storage;
+using MlLedger.Integrity.Audit;
 using MlLedger.Integrity.Checkpoints;
 using MlLedger.Integrity.Merkle;
 using MlLedger.Integrity.Signing;
@@ -18,6 +20,8 @@ public sealed record LogCheckReport(
 /// every entry is a leaf (entries not yet sequenced are counted as pending), every leaf is a stored entry whose
 /// envelope verifies under a ledger key and whose leaf hash is the stored one, leaves are in sequence order,
 /// and the tree rebuilt from the entries has, at every checkpoint ever issued, the root that checkpoint signed.
+/// Then the audit bundle of the latest checkpoint, written exactly as <c>GET /v1/export</c> writes it, goes through the
+/// offline verifier: whatever <c>mlledger verify</c> would refuse in an export, the self-check reports too.
 /// </summary>
 internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, LedgerKeys keys, LogSettings settings)
 {
@@ -30,11 +34,13 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
         var state = await log.State(ct);
         var checkpoints = await SignedCheckpoints(trusted, failures, ct);
         var next = 0;
-        while (next < checkpoints.Count && checkpoints[next].Size == 0)
+        while (next < checkpoints.Count && checkpoints[next].Checkpoint.Size == 0)
         {
             next++;
         }
 
+        // entries under the latest checkpoint have their signatures checked by the offline verifier below
+        long exported = checkpoints.Count == 0 ? 0 : checkpoints[^1].Checkpoint.Size;
         var range = CompactRange.Empty();
         long pending = 0;
         long lastSeq = 0;
@@ -94,7 +100,8 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
             {
                 failures.Add(new LogFailure("entry-deleted", $"Leaf {index} is entry {leafSeq}, which is no longer stored.", index, leafSeq));
             }
-            else if (LedgerLeaves.Rebuild(trusted, reader.IsDBNull(6) ? null : reader.GetString(6), out var problem) is { } leaf)
+            else if (LedgerLeaves.Rebuild(trusted, reader.IsDBNull(6) ? null : reader.GetString(6), out var problem,
+                         verifySignature: index >= exported) is { } leaf)
             {
                 if (!MerkleHash.Leaf(leaf).AsSpan().SequenceEqual(storedHash))
                 {
@@ -109,25 +116,76 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
 
             // the stored leaf hash is what the checkpoints signed; the comparison above says whether the entry still matches it
             range.Append(storedHash);
-            for (; next < checkpoints.Count && checkpoints[next].Size == range.Size; next++)
+            for (; next < checkpoints.Count && checkpoints[next].Checkpoint.Size == range.Size; next++)
             {
-                CompareRoot(checkpoints[next], range, failures);
+                CompareRoot(checkpoints[next].Checkpoint, range, failures);
             }
         }
 
         for (; next < checkpoints.Count; next++)
         {
             failures.Add(new LogFailure("log-truncated",
-                $"Checkpoint {checkpoints[next].Size} was signed, but the log rebuilds to {range.Size} leaves only."));
+                $"Checkpoint {checkpoints[next].Checkpoint.Size} was signed, but the log rebuilds to {range.Size} leaves only."));
+        }
+
+        if (checkpoints.Count > 0)
+        {
+            await VerifyExport(checkpoints[^1].Note, checkpoints[^1].Checkpoint.Size, trusted, failures, ct);
         }
 
         return new LogCheckReport(failures.Count == 0, range.Size, pending, checkpoints.Count,
-            checkpoints.Count == 0 ? null : checkpoints[^1].Size, failures.Count, failures.Kept);
+            checkpoints.Count == 0 ? null : checkpoints[^1].Checkpoint.Size, failures.Count, failures.Kept);
     }
 
-    private async Task<List<Checkpoint>> SignedCheckpoints(TrustedKeys trusted, FailureList failures, CancellationToken ct)
+    /// <summary>
+    /// The export of the leaves [0, <paramref name="size"/>) streamed through the offline verifier, in process: the bundle is
+    /// written into a pipe on one task and verified as it arrives, so it never sits in memory.
+    /// </summary>
+    private async Task VerifyExport(string note, long size, TrustedKeys trusted, FailureList failures, CancellationToken ct)
     {
-        var verified = new List<Checkpoint>();
+        var header = new AuditBundleHeader(settings.Origin, 0, size, [], note, null);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var writing = Task.Run(async () =>
+        {
+            Exception? error = null;
+            try
+            {
+                await AuditExport.WriteAsync(pipe.Writer.AsStream(leaveOpen: true), header, log, database, stop.Token);
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+
+            await pipe.Writer.CompleteAsync(error);
+        }, CancellationToken.None);
+
+        AuditVerification verification;
+        try
+        {
+            var options = new AuditVerifierOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2), MaxReportedFailures = MaxReportedFailures };
+            verification = await new AuditBundleVerifier(trusted, options).VerifyAsync(pipe.Reader.AsStream(leaveOpen: true), ct: ct);
+        }
+        finally
+        {
+            // the verifier may stop before the end (an unreadable line): the export stops with it
+            await stop.CancelAsync();
+            await pipe.Reader.CompleteAsync();
+            await writing;
+        }
+
+        foreach (var failure in verification.Failures)
+        {
+            failures.Add(new LogFailure(failure.Code, $"The export does not verify offline: {failure.Message}", failure.LogIndex, failure.Seq, failure.StreamId));
+        }
+
+        failures.CountMore(verification.FailureCount - verification.Failures.Count);
+    }
+
+    private async Task<List<(Checkpoint Checkpoint, string Note)>> SignedCheckpoints(TrustedKeys trusted, FailureList failures, CancellationToken ct)
+    {
+        var verified = new List<(Checkpoint, string)>();
         foreach (var stored in await log.AllCheckpoints(ct))
         {
             try
@@ -138,7 +196,7 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
                     failures.Add(new LogFailure("checkpoint-mislabelled", $"The checkpoint stored as size {stored.TreeSize} signs size {checkpoint.Size}."));
                 }
 
-                verified.Add(checkpoint);
+                verified.Add((checkpoint, stored.Note));
             }
             catch (Exception e) when (e is NoteVerificationException or FormatException)
             {
@@ -146,7 +204,7 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
             }
         }
 
-        verified.Sort((a, b) => a.Size.CompareTo(b.Size));
+        verified.Sort((a, b) => a.Item1.Size.CompareTo(b.Item1.Size));
         return verified;
     }
 
@@ -167,6 +225,9 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
         public List<LogFailure> Kept { get; } = [];
 
         public long Count { get; private set; }
+
+        /// <summary>Failures found elsewhere and only counted there.</summary>
+        public void CountMore(long count) => Count += count;
 
         public void Add(LogFailure failure)
         {

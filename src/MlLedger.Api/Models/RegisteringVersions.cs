@@ -89,7 +89,6 @@ internal static class ModelName
             errors["version"] = [$"The version {FieldRules.VersionMessage} (at most {FieldRules.MaxVersionLength})."];
         }
 
-        return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors, title: "The request is invalid",
-            extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
+        return errors.Count == 0 ? null : Problems.Invalid(errors);
     }
 }

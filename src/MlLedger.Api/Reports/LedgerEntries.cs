@@ -69,11 +69,13 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
         IReadOnlyCollection<string> types, ReportBasis basis, DateTimeOffset from, DateTimeOffset to, TimeSpan margin, CancellationToken ct)
     {
         await using var command = database.Source.CreateCommand(
-            $"SELECT DISTINCT stream_id FROM {database.EventsTable} WHERE type = ANY($1) AND seq_id <= $2 AND timestamp >= $3 AND timestamp < $4");
+            // the margin is added in SQL: timestamptz reaches far past DateTimeOffset, so a period at its ends still has one
+            $"SELECT DISTINCT stream_id FROM {database.EventsTable} WHERE type = ANY($1) AND seq_id <= $2 AND timestamp >= $3 - $5 AND timestamp < $4 + $5");
         command.Parameters.AddWithValue(types.ToArray());
         command.Parameters.AddWithValue(basis.Cut);
-        command.Parameters.AddWithValue(from.ToUniversalTime() - margin);
-        command.Parameters.AddWithValue(to.ToUniversalTime() + margin);
+        command.Parameters.AddWithValue(from.ToUniversalTime());
+        command.Parameters.AddWithValue(to.ToUniversalTime());
+        command.Parameters.AddWithValue(margin);
         var streams = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -9,8 +9,11 @@ namespace MlLedger.Integrity.Audit;
 /// </summary>
 public sealed class AuditBundleReader
 {
-    /// <summary>Longest line accepted by default (16 MiB): far above any ledger entry, far below the memory of a verifier.</summary>
-    public const int DefaultMaxLineBytes = 16 * 1024 * 1024;
+    /// <summary>
+    /// Longest line accepted by default (64 MiB). The ledger refuses to append an entry whose line could be longer, so
+    /// every bundle it exports reads within this limit; a verifier still needs a limit against hostile files.
+    /// </summary>
+    public const int DefaultMaxLineBytes = 64 * 1024 * 1024;
 
     private readonly JsonLines _lines;
     private bool _started;

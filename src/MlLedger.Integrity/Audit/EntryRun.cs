@@ -15,6 +15,9 @@ internal sealed class EntryRun(
 {
     private const int BatchSize = 512;
 
+    /// <summary>A batch also closes at this many bytes of entries, so that a run of large entries holds bounded memory.</summary>
+    private const long BatchBytes = 32L * 1024 * 1024;
+
     private readonly Dictionary<string, StreamChain> _streams = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<EntryChecker> _checkers = [];
     private readonly List<EntryFailure> _linkFailures = [];
@@ -50,7 +53,7 @@ internal sealed class EntryRun(
                 await foreach (var entry in reader.ReadEntriesAsync(ct).ConfigureAwait(false))
                 {
                     current.Add(entry);
-                    if (current.Count < BatchSize)
+                    if (current.Count < BatchSize && current.Bytes < BatchBytes)
                     {
                         continue;
                     }
@@ -211,13 +214,21 @@ internal sealed class EntryRun(
 
         public int Count { get; private set; }
 
-        public void Add(AuditEntry entry) => Entries[Count++] = entry;
+        /// <summary>About the memory the entries hold: their stored event text and signed payload.</summary>
+        public long Bytes { get; private set; }
+
+        public void Add(AuditEntry entry)
+        {
+            Entries[Count++] = entry;
+            Bytes += 2L * entry.EventDataJson.Length + entry.Envelope.Payload.Length;
+        }
 
         public void Clear()
         {
             Array.Clear(Entries, 0, Count);
             Array.Clear(Outcomes, 0, Count);
             Count = 0;
+            Bytes = 0;
         }
     }
 }

@@ -31,7 +31,7 @@ public sealed class MalformedRequests(IReadOnlyList<FuzzTarget> targets, int see
     public static readonly string[] Categories =
     [
         "broken-json", "wrong-type", "huge-body", "deep-nesting", "invalid-utf8", "odd-digest", "injection", "odd-keys",
-        "content-type", "duplicate-key", "number-range", "field-mutation", "path-param", "headers",
+        "content-type", "duplicate-key", "number-range", "field-mutation", "path-param", "headers", "number-edge", "unicode-edge",
     ];
 
     private static readonly string[] Injections =
@@ -54,6 +54,28 @@ public sealed class MalformedRequests(IReadOnlyList<FuzzTarget> targets, int see
     [
         "1e309", "-1e309", "1e-400", "123456789012345678901234567890", "-0", "0x10", "01", ".5", "1.", "NaN", "Infinity", "-Infinity",
         "1e+", "9223372036854775808", "-9223372036854775809", "1E400000", "0.0000000000000000000000001", "--1", "+1",
+    ];
+
+    /// <summary>
+    /// Numbers at the edges of every numeric type a field may be read as (int, long, ulong, double, decimal) and of what
+    /// PostgreSQL's jsonb holds (numeric: 131,072 digits before the point, 16,383 after) and of the ledger's own bound.
+    /// </summary>
+    private static readonly string[] EdgeNumbers =
+    [
+        "2147483647", "2147483648", "-2147483648", "-2147483649", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+        "18446744073709551615", "18446744073709551616", "1.7976931348623157e308", "-1.7976931348623157e308", "1.7976931348623159e308",
+        "5e-324", "4.9406564584124654e-324", "2.2250738585072014e-308", "2.220446049250313e-16", "79228162514264337593543950335",
+        "79228162514264337593543950336", "0.0000000000000000000000000001", "1e131071", "1e131072", "1e-16383", "1e-16384", "0e-16383",
+        "-0e-16384", "1e-20000", "1e200000", "1e62", "-1e62", "1e63", "1e-62", "-1e-62", "1e-63", "1.5e2147483648", "1e-2147483649",
+        "0.000000000000000000000000000000000000000000000000000000000001", "-0", "0e0", "1E+0", "123456789012345678901234567890123456789012345678901234567890123",
+        "1234567890123456789012345678901234567890123456789012345678901234567890",
+    ];
+
+    /// <summary>Text that is not valid Unicode, or is at its edges: lone and reversed surrogates, NUL, noncharacters, the last code point.</summary>
+    private static readonly string[] EdgeUnicode =
+    [
+        "\\ud800", "\\udfff", "a\\ud800b", "\\udc00\\ud800", "\\ud83d", "x\\ud83d\\ude00\\ud83d", "\\u0000", "a\\u0000", "\\uFFFE", "\\uFFFF",
+        "\\uDBFF\\uDFFF", "\\u0001\\u001f\\u007f", "\\u2028\\u2029", "\\ud800\\u0041", "\\uD800\\uD800",
     ];
 
     private static readonly string[] EdgeStrings =
@@ -107,6 +129,8 @@ public sealed class MalformedRequests(IReadOnlyList<FuzzTarget> targets, int see
             "field-mutation" => Case(category, target, Text(Chance() ? Without(valid, Field(valid)) : With(valid, Field(valid), Pick(EdgeStrings)))),
             "path-param" => PathParam(target, valid),
             "headers" => OddHeaders(target, valid),
+            "number-edge" => Case(category, target, Placed(valid, Pick(EdgeNumbers))),
+            "unicode-edge" => Case(category, target, Placed(valid, $"\"{Pick(EdgeUnicode)}\"", keyToo: true)),
             _ => throw new ArgumentOutOfRangeException(nameof(category), category, "no such category"),
         };
     }
@@ -167,6 +191,38 @@ public sealed class MalformedRequests(IReadOnlyList<FuzzTarget> targets, int see
         var field = NumberField(valid);
         JsonNode value = valid[field] is JsonObject inner ? new JsonObject { [inner.Count == 0 ? "m" : inner.First().Key] = marker } : marker;
         return Text(With(valid, field, value)).Replace("\"\\u0001\"", Pick(NumberTokens), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The body with a raw JSON token put where values go: in place of a field, inside an object field (metrics.auc,
+    /// parameters), nested in arrays and objects of a free-form field, or (for text) as a member name.
+    /// </summary>
+    private string Placed(JsonObject valid, string token, bool keyToo = false)
+    {
+        const string marker = "\u0001marker";
+        var copy = valid.DeepClone().AsObject();
+        var field = Field(valid);
+        string text;
+        switch (_random.Next(keyToo ? 5 : 4))
+        {
+            case 0:
+                copy[field] = marker;
+                break;
+            case 1 when copy[field] is JsonObject inner:
+                inner[inner.Count == 0 ? "m" : inner.First().Key] = marker;
+                break;
+            case 2:
+                copy["parameters"] = new JsonObject { ["p"] = new JsonArray(1, new JsonObject { ["deep"] = new JsonArray(marker) }) };
+                break;
+            case 4:
+                text = Text(With(valid, "parameters", new JsonObject { ["\u0001key"] = 1 }));
+                return text.Replace("\"\\u0001key\"", token, StringComparison.Ordinal);
+            default:
+                copy[field] = new JsonArray(marker, marker);
+                break;
+        }
+
+        return Text(copy).Replace($"\"{JsonEncodedText.Encode(marker)}\"", token, StringComparison.Ordinal);
     }
 
     private string OddKeys(JsonObject valid)
