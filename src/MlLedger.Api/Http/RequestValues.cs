@@ -74,7 +74,8 @@ internal static class RequestValues
                     case JsonTokenType.PropertyName:
                         member = Text(ref reader, out var nameProblem);
                         var parent = path[^1].Path;
-                        var at = StorableValues.Path.Member(parent, member ?? "?");
+                        // a name that is not valid Unicode is named as the request escaped it
+                        var at = StorableValues.Path.Member(parent, member ?? System.Text.Encoding.UTF8.GetString(reader.ValueSpan));
                         if (nameProblem is not null)
                         {
                             problems.TryAdd(Named(at), [$"The name {nameProblem}"]);

@@ -13,8 +13,8 @@ namespace MlLedger.Api.Storage;
 public static class JsonbText
 {
     /// <summary>
-    /// The longest number the ledger accepts, written out as PostgreSQL stores it: in magnitude below 1e63 and, unless 0,
-    /// at least 1e-62, with fewer digits as the magnitude moves away from 1.
+    /// The longest number the ledger accepts, written out as PostgreSQL stores it, sign included: 1e63 (64 digits) and
+    /// 1e-62 (<c>0.</c>, 61 zeros, <c>1</c>) just fit, with fewer digits allowed as the magnitude moves away from 1.
     /// </summary>
     public const int MaxNumberChars = 64;
 

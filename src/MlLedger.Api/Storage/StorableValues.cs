@@ -14,7 +14,7 @@ public static class StorableValues
 {
     public static readonly string NumberRule =
         $"numbers must take at most {JsonbText.MaxNumberChars} characters in plain decimal, as the ledger stores them " +
-        "(in magnitude below 1e63 and, unless 0, at least 1e-62; send values outside that range as strings)";
+        "(sign included: about 1e-62 to 1e63 in magnitude, or 0; send values outside that range as strings)";
 
     /// <summary>Why a number literal cannot be stored, or null when it can.</summary>
     public static string? NumberProblem(ReadOnlySpan<byte> literal) =>
@@ -117,13 +117,16 @@ public static class StorableValues
 
         public static string Element(string parent, int index) => $"{(parent.Length == 0 ? "$" : parent)}[{index}]";
 
-        /// <summary>A name as printable ASCII: anything else as \uXXXX, so that a path can always be written into an answer.</summary>
+        /// <summary>
+        /// A name as printable ASCII: anything else as \uXXXX, so that a path can always be written into an answer. (A name
+        /// that is not valid Unicode is given as it was escaped in the request, e.g. <c>\udfff</c>.)
+        /// </summary>
         private static string Escaped(string name)
         {
             var text = new StringBuilder(Math.Min(name.Length, 64) + 8);
             foreach (char c in name.Length <= 64 ? name : name[..64])
             {
-                text.Append(c is >= ' ' and < (char)0x7F and not '"' and not '\\' ? c.ToString() : $"\\u{(int)c:x4}");
+                text.Append(c is >= ' ' and < (char)0x7F and not '"' ? c.ToString() : $"\\u{(int)c:x4}");
             }
 
             return name.Length <= 64 ? text.ToString() : text.Append("...").ToString();
