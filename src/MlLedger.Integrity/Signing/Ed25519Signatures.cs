@@ -6,8 +6,8 @@ namespace MlLedger.Integrity.Signing;
 /// Ed25519 verification (RFC 8032 §5.1.7) of signatures by others: note signatures under type 0x01 verifier keys
 /// (other logs, witnesses). The ledger itself signs only with P-256. A signature is 64 bytes R || S and a key 32
 /// bytes; BouncyCastle's RFC 8032 verifier then refuses S ≥ L (the second form S + L of every signature), an R or
-/// key whose y is not below p, and a key that is not a point of the curve. The Wycheproof Ed25519 vectors in the
-/// Integrity tests hold it to that.
+/// key whose y is not below p, and a key that is not a point of the curve. The Wycheproof Ed25519 vectors and an
+/// S + L test in the Integrity tests hold it to that.
 /// </summary>
 public static class Ed25519Signatures
 {
