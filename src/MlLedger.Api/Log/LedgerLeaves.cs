@@ -49,7 +49,9 @@ internal static class LedgerLeaves
 
         if (verifySignature && (!Pae.TryEncode(envelope.PayloadType, envelope.Payload, out var pae) || !key.Key.VerifyDer(pae, signature.Sig)))
         {
-            why = $"its signature does not verify under key {signature.KeyId}";
+            why = P256DerSignature.FindDefect(signature.Sig) is { } defect
+                ? $"its signature is not in the one DER form a P-256 signature may take ({defect})"
+                : $"its signature does not verify under key {signature.KeyId}";
             return null;
         }
 

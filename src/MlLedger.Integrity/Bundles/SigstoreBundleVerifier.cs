@@ -52,7 +52,10 @@ public static class SigstoreBundleVerifier
             if (envelope.Signatures.Count != 1 || !Pae.TryEncode(envelope.PayloadType, envelope.Payload, out byte[] pae)
                 || !signer.Key.VerifyDer(pae, envelope.Signatures[0].Sig))
             {
-                Fail(EntryFailureCodes.BadSignature, $"The envelope does not carry exactly one signature that verifies under key {signer.Key.KeyId}.");
+                string? defect = envelope.Signatures.Count == 1 ? P256DerSignature.FindDefect(envelope.Signatures[0].Sig) : null;
+                Fail(EntryFailureCodes.BadSignature, defect is null
+                    ? $"The envelope does not carry exactly one signature that verifies under key {signer.Key.KeyId}."
+                    : $"The envelope's signature is not in the one DER form a P-256 signature may take: {defect}.");
             }
             else if (!LeafBody.Build(envelope, signer.Key).AsSpan().SequenceEqual(bundle.Body))
             {

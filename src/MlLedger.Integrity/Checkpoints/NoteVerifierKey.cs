@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using MlLedger.Integrity.Signing;
-using Org.BouncyCastle.Math.EC.Rfc8032;
 
 namespace MlLedger.Integrity.Checkpoints;
 
@@ -115,12 +114,13 @@ public sealed class NoteVerifierKey
         switch (type)
         {
             case Ed25519Type:
-                if (key.Length != Ed25519.PublicKeySize)
+                if (key.Length != Ed25519Signatures.PublicKeySize)
                 {
-                    throw new FormatException($"Ed25519 verifier key has {key.Length} bytes; expected {Ed25519.PublicKeySize}.");
+                    throw new FormatException($"Ed25519 verifier key has {key.Length} bytes; expected {Ed25519Signatures.PublicKeySize}.");
                 }
 
-                return new NoteVerifierKey(name, NamedHash(name, [type, .. key]), type, key, (text, sig) => VerifyEd25519(key, text, sig));
+                return new NoteVerifierKey(
+                    name, NamedHash(name, [type, .. key]), type, key, (text, sig) => Ed25519Signatures.Verify(key, Encoding.UTF8.GetBytes(text), sig));
             case EcdsaType:
                 return Ecdsa(name, ReadSpki(key));
             case Rfc6962TreeHeadType:
@@ -151,24 +151,6 @@ public sealed class NoteVerifierKey
         catch (ArgumentException e)
         {
             throw new FormatException($"Verifier key is not an ECDSA P-256 SPKI: {e.Message}", e);
-        }
-    }
-
-    private static bool VerifyEd25519(byte[] publicKey, string text, byte[] signature)
-    {
-        if (signature.Length != Ed25519.SignatureSize)
-        {
-            return false;
-        }
-
-        byte[] message = Encoding.UTF8.GetBytes(text);
-        try
-        {
-            return Ed25519.Verify(signature, 0, publicKey, 0, message, 0, message.Length);
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 }

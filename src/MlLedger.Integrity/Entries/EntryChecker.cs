@@ -61,8 +61,9 @@ internal sealed class EntryChecker(TrustedKeys trusted) : IDisposable
         }
         else if (!LedgerPublicKey.VerifyDer(Imported(key.Key), pae, signature.Sig))
         {
-            Fail(failures, EntryFailureCodes.BadSignature,
-                $"Signature does not verify under key {key.Key.KeyId} over the envelope's payload type and payload.");
+            Fail(failures, EntryFailureCodes.BadSignature, P256DerSignature.FindDefect(signature.Sig) is { } defect
+                ? $"Signature is not in the one DER form a P-256 signature may take: {defect}."
+                : $"Signature does not verify under key {key.Key.KeyId} over the envelope's payload type and payload.");
         }
 
         return key;

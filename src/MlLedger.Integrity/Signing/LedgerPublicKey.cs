@@ -78,17 +78,10 @@ public sealed class LedgerPublicKey
 
     /// <summary>
     /// ECDSA P-256 / SHA-256 verification of an ASN.1 DER (RFC 3279) signature over <paramref name="data"/>.
-    /// Returns false, never throws, for a malformed or empty signature.
+    /// Returns false, never throws, for a signature that is not in the one strict form of <see cref="P256DerSignature"/>.
     /// </summary>
-    public bool VerifyDer(ReadOnlySpan<byte> data, ReadOnlySpan<byte> derSignature)
-    {
-        if (derSignature.IsEmpty)
-        {
-            return false;
-        }
-
-        return VerifyDer(Verifier(), data, derSignature);
-    }
+    public bool VerifyDer(ReadOnlySpan<byte> data, ReadOnlySpan<byte> derSignature) =>
+        VerifyDer(Verifier(), data, derSignature);
 
     private ECDsa Verifier()
     {
@@ -124,7 +117,8 @@ public sealed class LedgerPublicKey
     /// <summary>As <see cref="VerifyDer(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> with a key made by <see cref="CreateEcdsa"/>.</summary>
     internal static bool VerifyDer(ECDsa key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> derSignature)
     {
-        if (derSignature.IsEmpty)
+        // the one encoding rule, before the curve arithmetic: .NET would also read looser forms
+        if (!P256DerSignature.IsStrict(derSignature))
         {
             return false;
         }

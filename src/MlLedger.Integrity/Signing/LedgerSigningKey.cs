@@ -70,11 +70,23 @@ public sealed class LedgerSigningKey : IDisposable
         return PemEncoding.WriteString(Pkcs8Label, _key.ExportPkcs8PrivateKey()) + "\n";
     }
 
-    /// <summary>ECDSA P-256 / SHA-256 over <paramref name="data"/>, ASN.1 DER encoded. Randomised (not RFC 6979).</summary>
+    /// <summary>
+    /// ECDSA P-256 / SHA-256 over <paramref name="data"/>, in the strict DER form of <see cref="P256DerSignature"/>.
+    /// Randomised (not RFC 6979).
+    /// </summary>
+    /// <exception cref="CryptographicException">The platform produced a signature the ledger's own verifier would refuse.</exception>
     public byte[] SignDer(ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _key.SignData(data, P256.Hash, P256.SignatureFormat);
+        byte[] signature = _key.SignData(data, P256.Hash, P256.SignatureFormat);
+
+        // nothing is sealed that a verifier would refuse, whatever the platform's encoder does
+        if (P256DerSignature.FindDefect(signature) is { } defect)
+        {
+            throw new CryptographicException($"The platform's ECDSA signer produced a signature that is not strict DER: {defect}.");
+        }
+
+        return signature;
     }
 
     public void Dispose()

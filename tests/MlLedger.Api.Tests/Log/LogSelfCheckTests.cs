@@ -1,6 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using MlLedger.Api.Keys;
 using MlLedger.Api.Tests.Infrastructure;
+using MlLedger.Integrity.Dsse;
+using MlLedger.Integrity.Entries;
+using MlLedger.Integrity.Signing;
 using static MlLedger.Api.Tests.Infrastructure.Requests;
 using static MlLedger.Api.Tests.Log.LogClient;
 
@@ -123,6 +128,53 @@ public sealed class LogSelfCheckTests(PostgresFixture postgres) : IAsyncLifetime
         using var proof = await Auditor.GetAsync($"/v1/log/proof/inclusion?seq={(long)after["entries"]![0]!["seq"]!}&treeSize=1");
         Assert.Equal(HttpStatusCode.NotFound, proof.StatusCode);
         Assert.Equal(2, (long)(await SelfCheck())["pendingEntries"]!);
+    }
+
+    [Fact]
+    public async Task An_entry_signed_by_the_ledger_key_but_stored_in_another_DER_form_is_never_logged_and_is_named()
+    {
+        // a signature by the ledger's own key, stored with Wycheproof tcId 6's transformation: s without its leading zero byte
+        var keys = _ledger.Services.GetRequiredService<LedgerKeys>().Current;
+        var sealed_ = keys.Sealer.Seal(new UnsignedEntry("DatasetWithdrawn", new JsonObject { ["reason"] = "re-encoded" },
+            new Integrity.Statements.StatementSubject("datasets/self-a@1", Sha('a')),
+            new EntryMetadata("datasets/self-a@1", 99, null, "mallory", DateTimeOffset.UtcNow)));
+        var envelope = sealed_.Envelope;
+        byte[] other = WithoutTheLeadingZeroOfS(SignWithHighS(keys.Ring.Active, Pae.Encode(envelope.PayloadType, envelope.Payload)));
+        Assert.True(P256DerSignature.FindDefect(other) is { } defect && defect.StartsWith("s is negative", StringComparison.Ordinal));
+        envelope = envelope with { Signatures = [envelope.Signatures[0] with { Sig = other }] };
+        var headers = new JsonObject { ["dsse"] = envelope.ToJson(), ["keyid"] = sealed_.KeyId, ["hash"] = sealed_.Hash };
+        await _ledger.Sql(
+            "INSERT INTO mlledger.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, headers, is_archived) " +
+            $"SELECT nextval('mlledger.mt_events_sequence'), gen_random_uuid(), stream_id, 99, '{{\"reason\":\"re-encoded\"}}'::jsonb, 'dataset_withdrawn', " +
+            $"timestamp, tenant_id, mt_dotnet_type, '{headers.ToJsonString()}'::jsonb, false FROM mlledger.mt_events WHERE seq_id = {_seqs[0]}");
+
+        var report = await SelfCheck();
+
+        Assert.False((bool)report["valid"]!);
+        Assert.Contains(Failures(report), f => (string?)f["code"] == "bad-entry" && ((string?)f["message"])!.Contains("not in the one DER form", StringComparison.Ordinal));
+        Assert.Equal(1, (long)report["pendingEntries"]!);
+    }
+
+    private static byte[] SignWithHighS(LedgerSigningKey key, byte[] data)
+    {
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            byte[] signature = key.SignDer(data);
+            int s = 4 + signature[3];
+            if (signature[s + 1] == 33)
+            {
+                return signature;
+            }
+        }
+
+        throw new InvalidOperationException("200 signatures in a row had s below 2^255.");
+    }
+
+    /// <summary>SEQUENCE { r, s } with the zero byte that keeps s positive removed (and the lengths fixed).</summary>
+    private static byte[] WithoutTheLeadingZeroOfS(byte[] der)
+    {
+        int s = 4 + der[3];
+        return [0x30, (byte)(der[1] - 1), .. der[2..s], 0x02, 32, .. der[(s + 3)..]];
     }
 
     private async Task<JsonObject> SelfCheck() => await Auditor.GetAsync("/v1/verification/log").Expect(HttpStatusCode.OK);

@@ -2,7 +2,9 @@ using System.Text;
 using MlLedger.Integrity.Audit;
 using MlLedger.Integrity.Entries;
 using MlLedger.Integrity.Signing;
+using MlLedger.Integrity.Dsse;
 using MlLedger.Integrity.Tests.Entries;
+using MlLedger.Integrity.Tests.Signing;
 using static MlLedger.Integrity.Audit.AuditFailureCodes;
 using static MlLedger.Integrity.Entries.EntryFailureCodes;
 
@@ -21,6 +23,8 @@ public sealed class AuditTamperTests : IDisposable
     private readonly LedgerSigningKey _stranger = LedgerSigningKey.Generate();
     private readonly AuditLog _log;
     private readonly List<string> _lines;
+
+    public static TheoryData<string> DerFormsOfTheSignature => DerForms.Rows;
 
     public AuditTamperTests()
     {
@@ -73,6 +77,21 @@ public sealed class AuditTamperTests : IDisposable
         var result = await Verify();
 
         Assert.Equal([(BadSignature, (long?)Target), (ChainBroken, Target + 3), (RootMismatch, null)], Pairs(result));
+    }
+
+    /// <summary>The entry re-signed by the ledger key, then that signature in another byte form (tcId 6's transformation and its relatives).</summary>
+    [Theory]
+    [MemberData(nameof(DerFormsOfTheSignature))]
+    public async Task Signature_in_another_DER_form_is_named(string form)
+    {
+        var envelope = _log.Entries[Target].Envelope;
+        byte[] other = DerForms.Apply(form, DerForms.SignWithHighS(_key, Pae.Encode(envelope.PayloadType, envelope.Payload)));
+        AuditLog.Edit(_lines, 1 + Target, e => e["envelope"]!["signatures"]![0]!["sig"] = Convert.ToBase64String(other));
+
+        var result = await Verify();
+
+        Assert.Equal([(BadSignature, (long?)Target), (ChainBroken, Target + 3), (RootMismatch, null)], Pairs(result));
+        Assert.Contains("not in the one DER form", result.Failures[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]

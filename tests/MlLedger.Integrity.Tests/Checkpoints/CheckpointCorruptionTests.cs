@@ -1,5 +1,7 @@
+using System.Text;
 using MlLedger.Integrity.Checkpoints;
 using MlLedger.Integrity.Signing;
+using MlLedger.Integrity.Tests.Signing;
 using static MlLedger.Integrity.Checkpoints.NoteVerificationFailure;
 
 namespace MlLedger.Integrity.Tests.Checkpoints;
@@ -20,6 +22,8 @@ public sealed class CheckpointCorruptionTests : IDisposable
     public CheckpointCorruptionTests() => _signed = CheckpointNotes.Sign(Original, _key);
 
     public static TheoryData<string> Corruptions => NoteVectors.Rows(CorruptionFamily.Keys);
+
+    public static TheoryData<string> DerFormsOfTheSignature => DerForms.Rows;
 
     private static Dictionary<string, (Func<string, LedgerSigningKey, string> Corrupt, NoteVerificationFailure Reason)> CorruptionFamily => new()
     {
@@ -81,6 +85,23 @@ public sealed class CheckpointCorruptionTests : IDisposable
         var failure = Assert.Throws<NoteVerificationException>(() => CheckpointNotes.Verify(corrupted, Origin, [_key.PublicKey]));
 
         Assert.Equal(reason, failure.Reason);
+    }
+
+    /// <summary>The checkpoint signed by the ledger key, then that signature re-encoded (tcId 6's transformation and its relatives).</summary>
+    [Theory]
+    [MemberData(nameof(DerFormsOfTheSignature))]
+    public void Checkpoint_signature_in_another_DER_form_is_rejected(string form)
+    {
+        var vkey = NoteVerifierKey.ForEcdsa(Origin, _key.PublicKey);
+        string body = Original.ToBody();
+        byte[] strict = DerForms.SignWithHighS(_key, Encoding.UTF8.GetBytes(body));
+        byte[] other = DerForms.Apply(form, strict);
+        string Note(byte[] der) => new SignedNote(body, [new NoteSignature(Origin, vkey.KeyHash, der)]).Serialize();
+
+        Assert.Equal(Original, CheckpointNotes.Verify(Note(strict), Origin, [_key.PublicKey]));
+        var failure = Assert.Throws<NoteVerificationException>(() => CheckpointNotes.Verify(Note(other), Origin, [_key.PublicKey]));
+        Assert.Equal(InvalidSignature, failure.Reason);
+        Assert.False(vkey.Verify(body, other));
     }
 
     [Fact]

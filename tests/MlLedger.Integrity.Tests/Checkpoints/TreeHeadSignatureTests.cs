@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MlLedger.Integrity.Checkpoints;
 using MlLedger.Integrity.Signing;
+using MlLedger.Integrity.Tests.Signing;
 
 namespace MlLedger.Integrity.Tests.Checkpoints;
 
@@ -18,6 +19,8 @@ public sealed class TreeHeadSignatureTests : IDisposable
     private static readonly byte[] Root = SHA256.HashData("root"u8);
 
     private readonly LedgerSigningKey _log = LedgerSigningKey.Generate();
+
+    public static TheoryData<string> DerFormsOfTheSignature => DerForms.Rows;
 
     public void Dispose() => _log.Dispose();
 
@@ -58,6 +61,18 @@ public sealed class TreeHeadSignatureTests : IDisposable
         Assert.False(key.Verify(body, signature));
     }
 
+    /// <summary>The log's own DER signature inside the tree-head signature, re-encoded (tcId 6's transformation and its relatives).</summary>
+    [Theory]
+    [MemberData(nameof(DerFormsOfTheSignature))]
+    public void Tree_head_signature_in_another_DER_form_fails(string form)
+    {
+        var key = NoteVerifierKey.Parse(Vkey());
+        byte[] strict = DerForms.SignWithHighS(_log, Signed(7, Timestamp));
+
+        Assert.True(key.Verify(Body(Log, 7), Wrap(Timestamp, strict)));
+        Assert.False(key.Verify(Body(Log, 7), Wrap(Timestamp, DerForms.Apply(form, strict))));
+    }
+
     private static string Body(string origin, long size) => $"{origin}\n{size}\n{Convert.ToBase64String(Root)}\n";
 
     private static string Note(string body, NoteVerifierKey key, byte[] signature) =>
@@ -70,15 +85,22 @@ public sealed class TreeHeadSignatureTests : IDisposable
         return $"{Log}+{Convert.ToHexStringLower(hash[..4])}+{Convert.ToBase64String([0x05, .. spki])}";
     }
 
-    private byte[] Sign(ulong size, ulong timestamp)
+    private byte[] Sign(ulong size, ulong timestamp) => Wrap(timestamp, _log.SignDer(Signed(size, timestamp)));
+
+    /// <summary>version 0 || tree_hash 1 || timestamp || size || root.</summary>
+    private static byte[] Signed(ulong size, ulong timestamp)
     {
         var signed = new byte[50];
         signed[1] = 1;
         BinaryPrimitives.WriteUInt64BigEndian(signed.AsSpan(2), timestamp);
         BinaryPrimitives.WriteUInt64BigEndian(signed.AsSpan(10), size);
         Root.CopyTo(signed, 18);
-        byte[] der = _log.SignDer(signed);
+        return signed;
+    }
 
+    /// <summary>timestamp || DigitallySigned { SHA-256, ECDSA, length, DER }.</summary>
+    private static byte[] Wrap(ulong timestamp, byte[] der)
+    {
         var signature = new byte[12 + der.Length];
         BinaryPrimitives.WriteUInt64BigEndian(signature, timestamp);
         signature[8] = 4;

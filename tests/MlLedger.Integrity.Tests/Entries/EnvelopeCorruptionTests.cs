@@ -1,5 +1,6 @@
 using MlLedger.Integrity.Dsse;
 using MlLedger.Integrity.Signing;
+using MlLedger.Integrity.Tests.Signing;
 using static MlLedger.Integrity.Entries.EntryFailureCodes;
 
 namespace MlLedger.Integrity.Tests.Entries;
@@ -7,6 +8,7 @@ namespace MlLedger.Integrity.Tests.Entries;
 /// <summary>Corruptions of the signed envelope: payload, payload type, signatures and key id hints.</summary>
 public sealed class EnvelopeCorruptionTests : CorruptedStream
 {
+    public static TheoryData<string> DerFormsOfTheSignature => DerForms.Rows;
     [Fact]
     public void Uncorrupted_stream_is_valid() => Assert.True(Verify().IsValid);
 
@@ -89,6 +91,25 @@ public sealed class EnvelopeCorruptionTests : CorruptedStream
         });
 
         AssertOnlyRejected(Verify(), Last, BadSignature);
+    }
+
+    /// <summary>
+    /// The entry's own signature by the ledger key, re-encoded: Wycheproof tcId 6's transformation (s without its
+    /// leading zero byte) and the other byte forms of the same r and s in <see cref="DerForms"/>.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DerFormsOfTheSignature))]
+    public void Signature_in_another_DER_form_is_rejected(string form)
+    {
+        byte[] strict = DerForms.SignWithHighS(Key, Pae.Encode(LastEnvelope.PayloadType, LastEnvelope.Payload));
+        CorruptLastSignature(s => s with { Sig = strict });
+        Assert.True(Verify().IsValid);
+
+        CorruptLastSignature(s => s with { Sig = DerForms.Apply(form, strict) });
+        var result = Verify();
+
+        AssertOnlyRejected(result, Last, BadSignature);
+        Assert.StartsWith("Signature is not in the one DER form", result.Entries[Last].Failures[0].Message, StringComparison.Ordinal);
     }
 
     [Theory]
