@@ -32,6 +32,7 @@ public static class LedgerHost
 
     public static WebApplication Build(LedgerHostOptions options, Action<ILoggingBuilder>? logging = null)
     {
+        DevModeExposure.Check(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = options.DevMode ? Environments.Development : Environments.Production,
@@ -103,6 +104,7 @@ public static class LedgerHost
             .AddCheck<LogHealthCheck>("log", tags: [HealthEndpoints.ReadyTag]);
 
         var app = builder.Build();
+        DevModeExposure.Warn(options, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MlLedger.Api.DevMode"));
         app.UseClosingAfterUnreadBodies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -33,6 +33,11 @@ internal static class ServeCommand
             Description = "Dev mode: a local token issuer (see `mlledger token`) and the API reference at /scalar. Never in production. (env MLLEDGER_DEV=1)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_DEV") == "1",
         };
+        var devOnNetwork = new Option<bool>("--dev-on-network")
+        {
+            Description = "Let dev mode listen on an address other machines can reach (refused without it; loudly warned with it). (env MLLEDGER_DEV_ON_NETWORK=1)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_DEV_ON_NETWORK") == "1",
+        };
         var authority = Env(new Option<string?>("--jwt-authority") { Description = "OIDC authority whose discovery document gives the token signing keys (env MLLEDGER_JWT_AUTHORITY)" }, "MLLEDGER_JWT_AUTHORITY");
         var issuer = Env(new Option<string?>("--jwt-issuer") { Description = "Expected token issuer (env MLLEDGER_JWT_ISSUER)" }, "MLLEDGER_JWT_ISSUER");
         var audience = Env(new Option<string?>("--jwt-audience") { Description = "Expected token audience, default mlledger (env MLLEDGER_JWT_AUDIENCE)" }, "MLLEDGER_JWT_AUDIENCE");
@@ -62,7 +67,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run the ledger")
         {
-            db, urls, dev, authority, issuer, audience, publicKey, jwks, policies, logName, checkpointInterval,
+            db, urls, dev, devOnNetwork, authority, issuer, audience, publicKey, jwks, policies, logName, checkpointInterval,
             writeRate, writeBurst, reportRate, reportBurst, dataDir,
         };
         command.SetAction(async (parse, ct) =>
@@ -121,13 +126,24 @@ internal static class ServeCommand
                 return ExitCodes.UsageOrConnection;
             }
 
-            return await Serve(directory, parse.GetValue(db), parse.GetValue(urls)!, parse.GetValue(dev), jwt, set, log, limits, ct);
+            var listening = (Urls: parse.GetValue(urls)!, Dev: parse.GetValue(dev), OnNetwork: parse.GetValue(devOnNetwork));
+            try
+            {
+                DevModeExposure.Check(listening.Urls, listening.Dev, listening.OnNetwork); // before the embedded cluster starts
+            }
+            catch (HostConfigurationException e)
+            {
+                Console.Error.WriteLine($"mlledger serve: {e.Message}");
+                return ExitCodes.UsageOrConnection;
+            }
+
+            return await Serve(directory, parse.GetValue(db), listening, jwt, set, log, limits, ct);
         });
         return command;
     }
 
-    private static async Task<int> Serve(string dataDirectory, string? connectionString, string urls, bool devMode, JwtSettings jwt, PolicySet policies,
-        LogSettings log, RateLimits limits, CancellationToken ct)
+    private static async Task<int> Serve(string dataDirectory, string? connectionString, (string Urls, bool Dev, bool OnNetwork) listening,
+        JwtSettings jwt, PolicySet policies, LogSettings log, RateLimits limits, CancellationToken ct)
     {
         EmbeddedPostgres? embedded = null;
         try
@@ -144,8 +160,9 @@ internal static class ServeCommand
             {
                 ConnectionString = connectionString,
                 KeysDirectory = Path.Combine(dataDirectory, "keys"),
-                Urls = urls,
-                DevMode = devMode,
+                Urls = listening.Urls,
+                DevMode = listening.Dev,
+                DevModeOnNetwork = listening.OnNetwork,
                 Jwt = jwt,
                 Policies = policies,
                 Log = log,
@@ -153,12 +170,12 @@ internal static class ServeCommand
             };
             var app = LedgerHost.Build(options);
             await app.StartAsync(ct);
-            PrintBanner(urls, devMode, dataDirectory);
+            PrintBanner(options, dataDirectory);
             await app.WaitForShutdownAsync(ct);
             await app.DisposeAsync();
             return ExitCodes.Ok;
         }
-        catch (Exception e) when (e is EmbeddedPostgresException or AuthConfigurationException or KeyFileException)
+        catch (Exception e) when (e is EmbeddedPostgresException or AuthConfigurationException or KeyFileException or HostConfigurationException)
         {
             Console.Error.WriteLine($"mlledger serve: {e.Message}");
             return ExitCodes.UsageOrConnection;
@@ -173,12 +190,18 @@ internal static class ServeCommand
         }
     }
 
-    private static void PrintBanner(string urls, bool devMode, string dataDirectory)
+    private static void PrintBanner(LedgerHostOptions options, string dataDirectory)
     {
+        var urls = options.Urls;
         Console.WriteLine($"MlLedger is listening on {urls}");
-        if (!devMode)
+        if (!options.DevMode)
         {
             return;
+        }
+
+        if (DevModeExposure.Reachable(urls) is { Count: > 0 } reachable)
+        {
+            Console.Error.WriteLine($"WARNING: DEV MODE ON THE NETWORK ({string.Join(", ", reachable)}): anyone holding a token minted with the dev key is trusted. Never hold real records in this ledger.");
         }
 
         var dataFlag = Path.GetFullPath(".mlledger") == dataDirectory ? "" : $" --data-dir {dataDirectory}";

@@ -49,7 +49,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         var binaries = PostgresBinaries.Locate();
         var root = Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(root);
-        var clusterRoot = await binaries.ServerUserCanEnter(root, ct) ? root : FallbackClusterRoot(root);
+        var clusterRoot = await binaries.ServerUserCanEnter(root, ct) ? root : FallbackClusterRoot(root, binaries);
         var cluster = Path.Combine(clusterRoot, "pg");
         var passwordFile = Path.Combine(root, "pg-password");
         var logFile = Path.Combine(clusterRoot, "pg.log");
@@ -173,23 +173,40 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// Running as root, the server runs as the 'postgres' user, which cannot enter e.g. /root. The cluster then
     /// lives in a directory of its own under /var/lib/mlledger, named after the data directory it belongs to.
     /// </summary>
-    private static string FallbackClusterRoot(string dataDirectory)
+    private static string FallbackClusterRoot(string dataDirectory, PostgresBinaries binaries)
     {
         var name = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dataDirectory)))[..16];
         var path = Path.Combine("/var/lib/mlledger/embedded", name);
         Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            binaries.GiveToServerUser(path); // private to the server's OS user, which must still enter it
+        }
         return path;
     }
 
+    /// <summary>
+    /// The server's log holds fragments of the statements it refused (values of rejected requests among them): it is
+    /// readable by the server's OS user only, including a log an earlier version left readable by all.
+    /// </summary>
     private static void PrepareLogFile(string logFile, PostgresBinaries binaries)
     {
-        if (!File.Exists(logFile))
+        if (OperatingSystem.IsWindows())
         {
-            File.WriteAllText(logFile, string.Empty);
+            File.AppendAllText(logFile, string.Empty);
+            return;
         }
 
+        using (new FileStream(logFile, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, UnixCreateMode = PrivateFile }))
+        {
+        }
+
+        File.SetUnixFileMode(logFile, PrivateFile);
         binaries.GiveToServerUser(logFile);
     }
+
+    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private static async Task WritePrivateFileAsync(string path, string contents, CancellationToken ct)
     {

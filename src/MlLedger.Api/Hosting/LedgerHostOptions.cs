@@ -21,6 +21,9 @@ public sealed record LedgerHostOptions
     /// <summary>Dev mode: a local token issuer and the interactive API reference. Never in production.</summary>
     public bool DevMode { get; init; }
 
+    /// <summary>Lets dev mode listen on addresses other machines can reach (refused otherwise; see <see cref="DevModeExposure"/>).</summary>
+    public bool DevModeOnNetwork { get; init; }
+
     public JwtSettings Jwt { get; init; } = new();
 
     /// <summary>The policy set evaluated before every promotion and deployment (load it with <see cref="PolicySet.Load"/>).</summary>
