@@ -155,6 +155,48 @@ public sealed class LogSelfCheckTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(1, (long)report["pendingEntries"]!);
     }
 
+    /// <summary>What an auditor would do to the tampered ledger: export it and verify the bundle offline.</summary>
+    public static readonly TheoryData<string> Tampering = new()
+    {
+        "UPDATE mlledger.mt_events SET data = jsonb_set(data, '{license}', '\"MIT\"') WHERE seq_id = {1}",
+        "UPDATE mlledger.mt_events SET data = jsonb_set(data, '{rowCount}', '1e100000') WHERE seq_id = {1}",
+        "UPDATE mlledger.mt_events SET type = 'dataset_withdrawn' WHERE seq_id = {2}",
+        "UPDATE mlledger.mt_events SET stream_id = (SELECT stream_id FROM mlledger.mt_events WHERE seq_id = {0}), version = 5 WHERE seq_id = {2}",
+        "UPDATE mlledger.mt_events SET version = 7 WHERE seq_id = {3}",
+        "UPDATE mlledger.mt_events SET headers = (SELECT headers FROM mlledger.mt_events WHERE seq_id = {0}) WHERE seq_id = {2}",
+    };
+
+    [Theory]
+    [MemberData(nameof(Tampering))]
+    public async Task Whatever_the_offline_verifier_refuses_in_an_export_the_self_check_reports(string sql)
+    {
+        await _ledger.Sql(Enumerable.Range(0, _seqs.Count).Aggregate(sql, (text, i) => text.Replace($"{{{i}}}", $"{_seqs[i]}", StringComparison.Ordinal)));
+        var directory = Directory.CreateTempSubdirectory("mlledger-agree-").FullName;
+        try
+        {
+            var bundle = Path.Combine(directory, "export.jsonl");
+            var root = Path.Combine(directory, "trusted_root.json");
+            await File.WriteAllBytesAsync(bundle, await Auditor.GetByteArrayAsync("/v1/export"));
+            await File.WriteAllBytesAsync(root, await Auditor.GetByteArrayAsync("/v1/log/trusted-root"));
+
+            var offline = await Cli.CliRunner.Run("verify", bundle, "--trusted-root", root, "--output", "json");
+            var report = await SelfCheck();
+
+            Assert.True(offline.ExitCode == 1, offline.ToString());
+            Assert.False((bool)report["valid"]!, report.ToJsonString());
+            var found = Failures(report).Select(f => ((string?)f["code"], (long?)f["seq"])).ToHashSet();
+            foreach (var failure in JsonNode.Parse(offline.Output)!["failures"]!.AsArray())
+            {
+                var expected = ((string?)failure!["code"], (long?)failure["seq"]);
+                Assert.True(found.Contains(expected), $"the verifier found {expected}, the self-check did not: {report.ToJsonString()}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static byte[] SignWithHighS(LedgerSigningKey key, byte[] data)
     {
         for (int attempt = 0; attempt < 200; attempt++)
