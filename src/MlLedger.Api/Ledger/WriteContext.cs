@@ -83,7 +83,7 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
             version++;
             var entry = sealer.Seal(new UnsignedEntry(
                 EventCatalog.NameOf(data), LedgerJson.ToNode(data), subject,
-                new EntryMetadata(key, version, previousHash, Actor.Id, Now)));
+                new EntryMetadata(key, version, previousHash, Actor.Id, Now) { ActorIssuer = Actor.Issuer }));
 
             var stored = Session.Events.BuildEvent(data);
             stored.SetHeader(EntryHeaders.Envelope, entry.Envelope.ToJson());
@@ -138,9 +138,15 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
     }
 }
 
-/// <summary>Who is writing, as the validated token says; never a field of the body.</summary>
+/// <summary>
+/// Who is writing, as the validated token says; never a field of the body. <see cref="Id"/> is the canonical subject,
+/// <see cref="Issuer"/> the token's issuer (null only for the ledger's own entries, such as a policy set publication).
+/// Every entry records both; separation of duties compares both.
+/// </summary>
 internal sealed record Actor(string Id, IReadOnlyList<string> Roles)
 {
+    public string? Issuer { get; init; }
+
     public bool IsAdmin => Roles.Contains(Auth.Roles.Admin, StringComparer.Ordinal);
 }
 
