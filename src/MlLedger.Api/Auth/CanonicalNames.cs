@@ -8,9 +8,11 @@ namespace MlLedger.Api.Auth;
 /// entries and compared for separation of duties, so two names that look alike must be equal, and a name must be
 /// storable as it is. Refused: empty, longer than the limit (in UTF-8 bytes), leading or trailing space, any space but
 /// U+0020, control characters (NUL included), format and other invisible characters (zero-width space, joiners, bidi
-/// controls, variation selectors, fillers), line and paragraph separators, private-use, unassigned and non-characters,
-/// unpaired surrogates, and text not in Unicode normalisation form C. Nothing is trimmed or repaired: a name either is
-/// canonical or is refused.
+/// controls, variation selectors, fillers: Unicode Default_Ignorable_Code_Point), line and paragraph separators,
+/// private-use, unassigned and non-characters, unpaired surrogates, and text that Unicode normalisation form C could
+/// write otherwise: a character whose NFC_Quick_Check is No or Maybe (e.g. a combining accent, which could compose with
+/// the letter before it; the precomposed letter is accepted) or combining marks out of canonical order. Nothing is
+/// trimmed or repaired: a name either is canonical or is refused.
 /// </summary>
 internal static class CanonicalNames
 {
@@ -27,6 +29,7 @@ internal static class CanonicalNames
             return "is empty";
         }
 
+        var previousClass = 0;
         for (var i = 0; i < name.Length;)
         {
             if (Rune.DecodeFromUtf16(name.AsSpan(i), out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
@@ -39,6 +42,13 @@ internal static class CanonicalNames
                 return $"holds {what} (U+{rune.Value:X4}) at position {i}";
             }
 
+            var combiningClass = CombiningClass(rune.Value);
+            if (combiningClass != 0 && combiningClass < previousClass)
+            {
+                return $"holds combining marks out of canonical order (U+{rune.Value:X4}) at position {i}, so it is not in Unicode normalisation form C";
+            }
+
+            previousClass = combiningClass;
             i += consumed;
         }
 
@@ -47,19 +57,19 @@ internal static class CanonicalNames
             return "begins or ends with a space";
         }
 
-        if (Encoding.UTF8.GetByteCount(name) > maxUtf8Bytes)
-        {
-            return $"is longer than {maxUtf8Bytes} bytes";
-        }
-
-        return name.IsNormalized(NormalizationForm.FormC) ? null : "is not in Unicode normalisation form C";
+        return Encoding.UTF8.GetByteCount(name) > maxUtf8Bytes ? $"is longer than {maxUtf8Bytes} bytes" : null;
     }
 
     private static string? Refused(Rune rune)
     {
-        if (IsDefaultIgnorable(rune.Value))
+        if (InRanges(UnicodeTables.DefaultIgnorable, rune.Value))
         {
             return "an invisible character";
+        }
+
+        if (InRanges(UnicodeTables.NfcQuickCheckNoOrMaybe, rune.Value))
+        {
+            return "a character that Unicode normalisation form C would compose or replace";
         }
 
         if ((rune.Value & 0xFFFE) == 0xFFFE || rune.Value is >= 0xFDD0 and <= 0xFDEF)
@@ -79,12 +89,51 @@ internal static class CanonicalNames
         };
     }
 
-    /// <summary>
-    /// Default_Ignorable_Code_Point (Unicode DerivedCoreProperties) outside the format category: characters that render
-    /// as nothing, such as the combining grapheme joiner, Hangul fillers and variation selectors.
-    /// </summary>
-    private static bool IsDefaultIgnorable(int c) =>
-        c is 0x034F or 0x115F or 0x1160 or 0x17B4 or 0x17B5 or 0x3164 or 0xFFA0
-            or (>= 0x180B and <= 0x180F) or (>= 0x2060 and <= 0x206F) or (>= 0xFE00 and <= 0xFE0F)
-            or (>= 0x1D173 and <= 0x1D17A) or (>= 0xE0000 and <= 0xE0FFF);
+    /// <summary>Whether <paramref name="c"/> lies in one of the sorted (first, last) pairs.</summary>
+    private static bool InRanges(int[] pairs, int c)
+    {
+        int low = 0, high = (pairs.Length / 2) - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            if (c < pairs[2 * middle])
+            {
+                high = middle - 1;
+            }
+            else if (c > pairs[(2 * middle) + 1])
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int CombiningClass(int c)
+    {
+        var triples = UnicodeTables.CombiningClasses;
+        int low = 0, high = (triples.Length / 3) - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            if (c < triples[3 * middle])
+            {
+                high = middle - 1;
+            }
+            else if (c > triples[(3 * middle) + 1])
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                return triples[(3 * middle) + 2];
+            }
+        }
+
+        return 0;
+    }
 }

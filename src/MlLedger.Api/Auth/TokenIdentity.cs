@@ -55,7 +55,7 @@ internal static class TokenIdentity
 
     /// <summary>The identity compared and recorded: the subject itself, or its invariant lowercase for a case-insensitive issuer.</summary>
     public static string Canonical(string subject, SubjectCase rule) =>
-        rule == SubjectCase.Insensitive ? subject.ToLowerInvariant().Normalize(System.Text.NormalizationForm.FormC) : subject;
+        rule == SubjectCase.Insensitive ? subject.ToLowerInvariant() : subject;
 
     /// <summary>The roles the mapped claim grants: all of them when it has the configured shape, none otherwise.</summary>
     public static IReadOnlyList<string> Roles(JsonElement payload, ClaimMapping mapping, out string? note)

@@ -10,7 +10,8 @@ namespace MlLedger.Api.Auth;
 /// JSON objects without a duplicate key at any depth, its header has no <c>crit</c> (the ledger understands no JWS
 /// extension, RFC 7515 §4.1.11), and its registered claims have their RFC 7519 types: <c>iss</c>, <c>sub</c>, <c>jti</c>
 /// strings; <c>aud</c> a string or array of strings; <c>exp</c>, <c>nbf</c>, <c>iat</c> whole numbers of seconds
-/// between 0 and the end of year 9999.
+/// between 0 and the end of year 9999. No string may escape an unpaired surrogate (RFC 8259 §8.2: its meaning is
+/// unpredictable).
 /// </summary>
 internal static class TokenShape
 {
@@ -80,7 +81,9 @@ internal static class TokenShape
         try
         {
             using var strict = JsonDocument.Parse(bytes, Strict);
-            return (strict.RootElement.Clone(), null);
+            return HasUndecodableString(strict.RootElement)
+                ? Refused(TokenRefusals.Malformed, $"The token's {part} has a string that is not valid Unicode (an unpaired surrogate escape).")
+                : (strict.RootElement.Clone(), null);
         }
         catch (JsonException)
         {
@@ -91,6 +94,31 @@ internal static class TokenShape
         {
             // the duplicate check decodes every key: one with an unpaired surrogate escape cannot be decoded
             return Refused(TokenRefusals.Malformed, $"The token's {part} has a key that is not valid Unicode.");
+        }
+    }
+
+    /// <summary>Whether a string anywhere in <paramref name="element"/> escapes an unpaired surrogate, which no reader can decode.</summary>
+    private static bool HasUndecodableString(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                    return false;
+                }
+                catch (InvalidOperationException)
+                {
+                    return true;
+                }
+
+            case JsonValueKind.Array:
+                return element.EnumerateArray().Any(HasUndecodableString);
+            case JsonValueKind.Object:
+                return element.EnumerateObject().Any(p => HasUndecodableString(p.Value));
+            default:
+                return false;
         }
     }
 
