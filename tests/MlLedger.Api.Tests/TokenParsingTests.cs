@@ -78,6 +78,9 @@ public sealed class TokenParsingTests(LedgerFixture shared) : IClassFixture<Ledg
         ["sub-object"] = (Header, Claims().Set("sub", """{"id":"alice"}"""), "token-malformed"),
         ["jti-number"] = (Header, Claims().Set("jti", "1"), "token-malformed"),
         ["kid-number"] = ("""{"alg":"ES256","kid":1}""", Claims(), "token-malformed"),
+        ["alg-none"] = ("""{"alg":"none"}""", Claims(), "token-algorithm-not-allowed"),
+        ["alg-hs256"] = ("""{"alg":"HS256"}""", Claims(), "token-algorithm-not-allowed"),
+        ["alg-lowercase-es256"] = ("""{"alg":"es256"}""", Claims(), "token-algorithm-not-allowed"),
         ["alg-missing"] = ("""{"typ":"JWT"}""", Claims(), "token-malformed"),
         ["header-not-json"] = ("{alg:ES256}", Claims(), "token-malformed"),
         ["header-an-array"] = ("""["ES256"]""", Claims(), "token-malformed"),
@@ -109,6 +112,22 @@ public sealed class TokenParsingTests(LedgerFixture shared) : IClassFixture<Ledg
     [Fact]
     public async Task A_whole_number_of_seconds_written_with_a_trailing_zero_fraction_is_still_refused_as_not_whole() =>
         await AssertRefused(_ledger.Issuer.SignRaw(Claims().Set("exp", Later("{0}.0"))), "token-malformed");
+
+    [Fact]
+    public async Task A_token_naming_a_key_no_trusted_issuer_has_is_refused_as_an_unknown_key()
+    {
+        using var stranger = new TestIssuer();
+
+        await AssertRefused(stranger.SignRaw(Claims(), """{"alg":"ES256","kid":"not-a-trusted-key"}"""), "token-unknown-key");
+    }
+
+    [Fact]
+    public async Task A_token_signed_by_another_key_without_a_kid_is_refused_as_a_bad_signature()
+    {
+        using var stranger = new TestIssuer();
+
+        await AssertRefused(stranger.SignRaw(Claims()), "token-bad-signature");
+    }
 
     [Theory]
     [InlineData("five-parts", "eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d")]

@@ -23,7 +23,7 @@ internal sealed class LedgerTokenHandler : JsonWebTokenHandler
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        var (payload, refusal) = TokenShape.Read(token);
+        var (header, payload, refusal) = TokenShape.Read(token);
         if (refusal is not null)
         {
             return Refused(refusal);
@@ -32,7 +32,11 @@ internal sealed class LedgerTokenHandler : JsonWebTokenHandler
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (!result.IsValid)
         {
-            return result;
+            // without a kid the library tries every trusted key and calls a signature none of them verifies an
+            // unknown key; the key is only unknown when the token names one
+            return result.Exception is SecurityTokenSignatureKeyNotFoundException && !header.TryGetProperty("kid", out _)
+                ? Refused(new TokenRefusal(TokenRefusals.BadSignature, "The token's signature does not verify."))
+                : result;
         }
 
         var (identity, notCanonical) = TokenIdentity.From(payload, _mapping, result.ClaimsIdentity?.AuthenticationType ?? "Bearer", out var rolesNote);

@@ -28,6 +28,9 @@ internal static class TokenRefusals
     public static TokenRefusal MissingToken { get; } =
         new(Missing, "The request carries no bearer token (Authorization: Bearer <token>).");
 
+    public static TokenRefusal AlgorithmRefused { get; } = new(AlgorithmNotAllowed,
+        "The token's signature algorithm is not accepted (asymmetric algorithms only: ES256/384/512, RS256/384/512, PS256/384/512).");
+
     /// <summary>The refusal for a failed validation: the ledger's own, or the token library's exception translated.</summary>
     public static TokenRefusal Of(Exception failure) => failure switch
     {
@@ -38,9 +41,8 @@ internal static class TokenRefusals
         SecurityTokenNoExpirationException => new(NoExpiry, "The token has no expiry (exp)."),
         SecurityTokenInvalidAudienceException => new(WrongAudience, "The token was issued for another audience."),
         SecurityTokenInvalidIssuerException => new(WrongIssuer, "The token's issuer is not one this ledger trusts."),
-        SecurityTokenInvalidAlgorithmException => new(AlgorithmNotAllowed,
-            "The token's signature algorithm is not accepted (asymmetric algorithms only: ES256/384/512, RS256/384/512, PS256/384/512)."),
-        SecurityTokenSignatureKeyNotFoundException => new(UnknownKey, "The token is not signed by a key of a trusted issuer."),
+        SecurityTokenInvalidAlgorithmException => AlgorithmRefused,
+        SecurityTokenSignatureKeyNotFoundException => new(UnknownKey, "The token names a signing key (kid) that no trusted issuer has."),
         SecurityTokenInvalidSignatureException => new(BadSignature, "The token's signature does not verify."),
         SecurityTokenMalformedException or ArgumentException => new(Malformed, "The token is not a well-formed signed JWT."),
         _ => new(Invalid, "The token is not valid."),

@@ -21,31 +21,31 @@ internal static class TokenShape
     private static readonly JsonDocumentOptions Lenient = new() { MaxDepth = 32 };
     private static readonly JsonDocumentOptions Strict = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
-    /// <summary>The payload of a well-formed token, or the refusal.</summary>
-    public static (JsonElement Payload, TokenRefusal? Refusal) Read(string token)
+    /// <summary>The header and payload of a well-formed token, or the refusal.</summary>
+    public static (JsonElement Header, JsonElement Payload, TokenRefusal? Refusal) Read(string token)
     {
         var parts = token.Split('.');
         if (parts.Length != 3)
         {
-            return Refused(TokenRefusals.Malformed, parts.Length == 5
+            return (default, default, new TokenRefusal(TokenRefusals.Malformed, parts.Length == 5
                 ? "Encrypted tokens (JWE) are not accepted; send a signed JWT."
-                : "The token is not a signed JWT in compact form (three base64url parts separated by dots).");
+                : "The token is not a signed JWT in compact form (three base64url parts separated by dots)."));
         }
 
         var header = Json(parts[0], "header");
         if (header.Refusal is not null)
         {
-            return (default, header.Refusal);
+            return (default, default, header.Refusal);
         }
 
         var payload = Json(parts[1], "payload");
         if (payload.Refusal is not null)
         {
-            return (default, payload.Refusal);
+            return (default, default, payload.Refusal);
         }
 
         var refusal = HeaderProblem(header.Element) ?? PayloadProblem(payload.Element);
-        return refusal is null ? (payload.Element, null) : (default, refusal);
+        return (header.Element, payload.Element, refusal);
     }
 
     private static (JsonElement Element, TokenRefusal? Refusal) Json(string segment, string part)
@@ -130,8 +130,14 @@ internal static class TokenShape
                 "The token's header lists critical extensions (crit); the ledger understands none, so it refuses the token (RFC 7515 §4.1.11).");
         }
 
-        return !header.TryGetProperty("alg", out var alg) || alg.ValueKind != JsonValueKind.String
-            ? new(TokenRefusals.Malformed, "The token's header has no algorithm (alg) string.")
+        if (!header.TryGetProperty("alg", out var alg) || alg.ValueKind != JsonValueKind.String)
+        {
+            return new(TokenRefusals.Malformed, "The token's header has no algorithm (alg) string.");
+        }
+
+        // before any key is looked up: "none" and HMAC never reach the library's key resolution
+        return !AuthSetup.AllowedAlgorithms.Contains(alg.GetString(), StringComparer.Ordinal)
+            ? TokenRefusals.AlgorithmRefused
             : TypeProblem(header, "kid", "header", JsonValueKind.String) ?? TypeProblem(header, "typ", "header", JsonValueKind.String);
     }
 
