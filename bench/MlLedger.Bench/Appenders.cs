@@ -29,7 +29,7 @@ internal interface IAppender : IAsyncDisposable
 /// </summary>
 internal sealed class LedgerAppender(IDocumentStore store, LedgerKeys keys) : IAppender
 {
-    private static readonly Actor Writer = new("bench-appender", ["pipeline"]);
+    private static readonly Actor Writer = new("bench-appender", ["pipeline"]) { Issuer = "https://issuer.bench.mlledger" };
 
     public string Name => "ledger (signed, chained, sequenced)";
 

@@ -43,6 +43,9 @@ internal static class ServeCommand
         var audience = Env(new Option<string?>("--jwt-audience") { Description = "Expected token audience, default mlledger (env MLLEDGER_JWT_AUDIENCE)" }, "MLLEDGER_JWT_AUDIENCE");
         var publicKey = Env(new Option<string?>("--jwt-public-key") { Description = "PEM file with the issuer's public key (env MLLEDGER_JWT_PUBLIC_KEY)" }, "MLLEDGER_JWT_PUBLIC_KEY");
         var jwks = Env(new Option<string?>("--jwt-jwks") { Description = "JWKS file with the issuer's public keys (env MLLEDGER_JWT_JWKS)" }, "MLLEDGER_JWT_JWKS");
+        var rolesClaim = Env(new Option<string?>("--jwt-roles-claim") { Description = "Token claim holding the roles: a top-level claim name, or a JSON Pointer such as /realm_access/roles (env MLLEDGER_JWT_ROLES_CLAIM; default roles)" }, "MLLEDGER_JWT_ROLES_CLAIM");
+        var rolesFormat = Env(new Option<string?>("--jwt-roles-format") { Description = "Shape of the roles claim: array (of strings) or space-separated (one string) (env MLLEDGER_JWT_ROLES_FORMAT; default array)" }, "MLLEDGER_JWT_ROLES_FORMAT");
+        var subjectCase = Env(new Option<string?>("--jwt-subject-case") { Description = "Whether subjects differing only in case are one identity: sensitive, or insensitive (recorded and compared in lowercase) (env MLLEDGER_JWT_SUBJECT_CASE; default sensitive)" }, "MLLEDGER_JWT_SUBJECT_CASE");
         var policies = new Option<string>("--policies")
         {
             Description = "Directory of the policy documents evaluated before every promotion and deployment (env MLLEDGER_POLICIES)",
@@ -67,20 +70,37 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run the ledger")
         {
-            db, urls, dev, devOnNetwork, authority, issuer, audience, publicKey, jwks, policies, logName, checkpointInterval,
+            db, urls, dev, devOnNetwork, authority, issuer, audience, publicKey, jwks, rolesClaim, rolesFormat, subjectCase, policies, logName, checkpointInterval,
             writeRate, writeBurst, reportRate, reportBurst, dataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
             var directory = Path.GetFullPath(parse.GetValue(dataDir)!);
-            var jwt = new JwtSettings
+            JwtSettings jwt;
+            try
             {
-                Authority = parse.GetValue(authority),
-                Issuer = parse.GetValue(issuer),
-                Audience = parse.GetValue(audience) ?? JwtSettings.DefaultAudience,
-                PublicKeyPemFile = parse.GetValue(publicKey),
-                JwksFile = parse.GetValue(jwks),
-            };
+                jwt = new JwtSettings
+                {
+                    Authority = parse.GetValue(authority),
+                    Issuer = parse.GetValue(issuer),
+                    Audience = parse.GetValue(audience) ?? JwtSettings.DefaultAudience,
+                    Claims = new ClaimMapping
+                    {
+                        RolesClaim = parse.GetValue(rolesClaim) ?? ClaimMapping.DefaultRolesClaim,
+                        RolesFormat = ClaimMapping.ParseRolesFormat(parse.GetValue(rolesFormat) ?? "array"),
+                        SubjectCase = ClaimMapping.ParseSubjectCase(parse.GetValue(subjectCase) ?? "sensitive"),
+                    },
+                    PublicKeyPemFile = parse.GetValue(publicKey),
+                    JwksFile = parse.GetValue(jwks),
+                };
+                _ = jwt.Claims.RolesClaimPath();
+            }
+            catch (AuthConfigurationException e)
+            {
+                Console.Error.WriteLine($"mlledger serve: {e.Message}");
+                return ExitCodes.UsageOrConnection;
+            }
+
             // the policies are loaded before anything starts: a malformed set never serves, and nothing is dropped
             var policyDirectory = Path.GetFullPath(parse.GetValue(policies)!);
             PolicySet set;

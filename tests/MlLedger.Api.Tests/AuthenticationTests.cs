@@ -53,9 +53,26 @@ public sealed class AuthenticationTests(LedgerFixture shared) : IClassFixture<Le
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(401, (int?)JsonNode.Parse(body)!["status"]);
+        Assert.Equal(ExpectedCode(token), (string?)JsonNode.Parse(body)!["code"]);
 
         Assert.Equal(before, await _ledger.StoredEntries());
     }
+
+    /// <summary>The reason each bad token is refused for, as the problem's code says it.</summary>
+    private static string ExpectedCode(string kind) => kind switch
+    {
+        "missing" or "empty-bearer" => "token-missing",
+        "garbage" => "token-malformed",
+        "expired" => "token-expired",
+        "not-yet-valid" => "token-not-yet-valid",
+        "wrong-issuer" => "token-wrong-issuer",
+        "wrong-audience" => "token-wrong-audience",
+        "other-key" or "tampered-roles" or "es256-without-signature" => "token-bad-signature",
+        "alg-none" or "hs256-with-public-key-pem" or "hs256-with-public-key-der" => "token-algorithm-not-allowed",
+        "without-sub" => "token-subject-missing",
+        "without-exp" => "token-no-expiry",
+        _ => throw new ArgumentException($"unknown token kind {kind}", nameof(kind)),
+    };
 
     [Fact]
     public async Task A_valid_token_is_accepted_on_the_write_and_the_read()

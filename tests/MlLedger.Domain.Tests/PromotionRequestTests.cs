@@ -8,7 +8,7 @@ namespace MlLedger.Domain.Tests;
 public sealed class PromotionRequestTests
 {
     private static RequestPromotion Request(ModelVersionFacts? model = null, Stage target = Stage.Production) =>
-        new(Pid, model ?? Model, target, "beats baseline", Requester, Fixed.Now);
+        new(Pid, model ?? Model, target, "beats baseline", Requester, Fixed.Now) { ActorIssuer = Issuer };
 
     [Fact]
     public void Given_nothing_When_requesting_production_Then_requested_bound_to_the_artifact() =>

@@ -24,19 +24,8 @@ internal static class AuthSetup
                 options.MapInboundClaims = false;
                 options.IncludeErrorDetails = false;
                 options.TokenValidationParameters = parameters;
-                options.Events = new JwtBearerEvents
-                {
-                    // the actor of every entry is the token's subject: a token without one identifies nobody
-                    OnTokenValidated = context =>
-                    {
-                        if (string.IsNullOrWhiteSpace(context.Principal?.FindFirst("sub")?.Value))
-                        {
-                            context.Fail("the token has no subject (sub)");
-                        }
-
-                        return Task.CompletedTask;
-                    },
-                };
+                // one reading of the token, a canonical subject, the mapped roles, and a 401 that says why
+                options.UseLedgerTokenRules(jwt.Claims);
                 if (devKey is null && jwt.Authority is { } authority)
                 {
                     options.Authority = authority;

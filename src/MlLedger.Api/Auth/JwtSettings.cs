@@ -13,6 +13,10 @@ public sealed record JwtSettings
     public string? Authority { get; init; }
     public string? Issuer { get; init; }
     public string Audience { get; init; } = DefaultAudience;
+
+    /// <summary>Where the roles are in a token and how its subject is compared.</summary>
+    public ClaimMapping Claims { get; init; } = ClaimMapping.Default;
+
     public string? PublicKeyPemFile { get; init; }
     public string? JwksFile { get; init; }
 

@@ -42,9 +42,13 @@ internal static class Idempotency
 {
     public const string Header = "Idempotency-Key";
 
-    /// <summary>Keys are scoped to the caller: one identity can never replay another's response.</summary>
-    public static string RecordId(string actor, string key) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{actor}\n{key}")));
+    /// <summary>
+    /// Keys are scoped to the caller (token issuer and subject): one identity can never replay another's response,
+    /// nor the same subject of another issuer. Neither part can hold a newline (canonical subjects have no control
+    /// characters; the issuer is the configured one), so the scope is unambiguous.
+    /// </summary>
+    public static string RecordId(Actor actor, string key) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{actor.Issuer}\n{actor.Id}\n{key}")));
 
     public static string RequestHash(HttpRequest request, object body) =>
         Convert.ToHexStringLower(SHA256.HashData(

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using JasperFx;
 using Marten;
 using Marten.Exceptions;
+using MlLedger.Api.Auth;
 using MlLedger.Api.Http;
 using MlLedger.Api.Keys;
 using MlLedger.Domain;
@@ -72,7 +73,7 @@ internal sealed class LedgerWriter(IDocumentStore store, LedgerKeys keys, TimePr
                 return Problems.Of(StatusCodes.Status400BadRequest, "bad-idempotency-key", "Idempotency-Key must be 1-200 printable ASCII characters.");
             }
 
-            idempotency = new IdempotencyRecord(Idempotency.RecordId(actor.Id, key), Idempotency.RequestHash(http.Request, request),
+            idempotency = new IdempotencyRecord(Idempotency.RecordId(actor, key), Idempotency.RequestHash(http.Request, request),
                 0, "", "", null, null, null, [], clock.GetUtcNow());
             if (await Replay(idempotency, ct) is { } replayed)
             {
@@ -152,10 +153,13 @@ internal sealed class LedgerWriter(IDocumentStore store, LedgerKeys keys, TimePr
         return context.Appended.Select(e => new EntryReceipt(e.Event.Sequence, EntryHeaders.Read(e.Event, EntryHeaders.Hash)!)).ToList();
     }
 
-    /// <summary>Who is writing: the validated token's subject and roles.</summary>
+    /// <summary>Who is writing: the validated token's issuer, canonical subject and roles (see Auth/TokenIdentity).</summary>
     public static Actor ActorOf(ClaimsPrincipal user) =>
-        new(user.FindFirstValue("sub") ?? throw new InvalidOperationException("authenticated principal without sub"),
-            user.FindAll("roles").Select(c => c.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+        new(user.FindFirstValue(TokenIdentity.SubjectClaim) ?? throw new InvalidOperationException("authenticated principal without sub"),
+            user.FindAll(TokenIdentity.RoleClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList())
+        {
+            Issuer = user.FindFirstValue(TokenIdentity.IssuerClaim) ?? throw new InvalidOperationException("authenticated principal without iss"),
+        };
 
     private static bool TryReadIfMatch(HttpRequest request, out long? version)
     {

@@ -84,7 +84,7 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
             var eventType = EventCatalog.NameOf(data);
             var node = LedgerJson.ToNode(data);
             EntryBounds.CheckValues(node);
-            var entry = sealer.Seal(new UnsignedEntry(eventType, node, subject, new EntryMetadata(key, version, previousHash, Actor.Id, Now)));
+            var entry = sealer.Seal(new UnsignedEntry(eventType, node, subject, new EntryMetadata(key, version, previousHash, Actor.Id, Now) { ActorIssuer = Actor.Issuer }));
             EntryBounds.CheckSize(key, eventType, node, entry);
 
             var stored = Session.Events.BuildEvent(data);
@@ -140,9 +140,15 @@ internal sealed class WriteContext(IDocumentSession session, EntrySealer sealer,
     }
 }
 
-/// <summary>Who is writing, as the validated token says; never a field of the body.</summary>
+/// <summary>
+/// Who is writing, as the validated token says; never a field of the body. <see cref="Id"/> is the canonical subject,
+/// <see cref="Issuer"/> the token's issuer (null only for the ledger's own entries, such as a policy set publication).
+/// Every entry records both; separation of duties compares both.
+/// </summary>
 internal sealed record Actor(string Id, IReadOnlyList<string> Roles)
 {
+    public string? Issuer { get; init; }
+
     public bool IsAdmin => Roles.Contains(Auth.Roles.Admin, StringComparer.Ordinal);
 }
 

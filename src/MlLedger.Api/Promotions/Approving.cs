@@ -24,7 +24,7 @@ internal sealed class ApprovalValidator : AbstractValidator<ApprovalRequest>
 internal static class Approving
 {
     /// <summary>
-    /// The approver is the token's subject. After an approval the policies are evaluated again; when they allow
+    /// The approver is the token's issuer and subject. After an approval the policies are evaluated again; when they allow
     /// it the promotion completes and the model version's stage changes, in the same transaction.
     /// </summary>
     public static Task<IResult> Handle(string id, ApprovalRequest request, HttpContext http, LedgerWriter writer, PolicyGate gate) =>
@@ -35,8 +35,8 @@ internal static class Approving
             WriteContext.RequireFound(promotion.Status != PromotionStatus.None, $"Promotion {id}");
             var model = await ModelEndpoints.Facts(ledger.Session, promotion.Model, promotion.Version, ledger.Cancellation);
             PromotionCommand command = request.Decision == ApprovalDecision.Approve
-                ? new ApprovePromotion(ledger.Actor.Id, ledger.Actor.Roles, request.Comment, model, ledger.Now)
-                : new RejectPromotion(ledger.Actor.Id, ledger.Actor.Roles, request.Comment, ledger.Now);
+                ? new ApprovePromotion(ledger.Actor.Id, ledger.Actor.Roles, request.Comment, model, ledger.Now) { ApproverIssuer = ledger.Actor.Issuer }
+                : new RejectPromotion(ledger.Actor.Id, ledger.Actor.Roles, request.Comment, ledger.Now) { ApproverIssuer = ledger.Actor.Issuer };
             try
             {
                 var events = PromotionDecider.Decide(command, promotion);

@@ -38,7 +38,8 @@ internal static class Requesting
             var model = await ModelEndpoints.Facts(ledger.Session, request.Model, request.Version, ledger.Cancellation);
             var before = await ledger.State(stream) ?? Promotion.Initial;
             var requested = PromotionDecider.Decide(
-                new RequestPromotion(id, model, target, request.Justification, ledger.Actor.Id, ledger.Now), before);
+                new RequestPromotion(id, model, target, request.Justification, ledger.Actor.Id, ledger.Now) { ActorIssuer = ledger.Actor.Issuer },
+                before);
             var events = await PromotionPolicy.Evaluate(ledger, gate, stream, before, requested);
             var subject = ModelEndpoints.Subject(request.Model, request.Version, model.ArtifactSha256);
             await ledger.Append(stream, events, subject);

@@ -23,7 +23,8 @@ internal static class Withdrawing
             var promotion = await ledger.State(stream) ?? Promotion.Initial;
             WriteContext.RequireFound(promotion.Status != PromotionStatus.None, $"Promotion {id}");
             var events = PromotionDecider.Decide(
-                new WithdrawPromotion(ledger.Actor.Id, ledger.Actor.IsAdmin, request.Reason, ledger.Now), promotion);
+                new WithdrawPromotion(ledger.Actor.Id, ledger.Actor.IsAdmin, request.Reason, ledger.Now) { ActorIssuer = ledger.Actor.Issuer },
+                promotion);
             await ledger.Append(stream, events, ModelEndpoints.Subject(promotion.Model, promotion.Version, promotion.ArtifactSha256));
             return new WriteOutcome.Done(id, stream.Key!);
         });

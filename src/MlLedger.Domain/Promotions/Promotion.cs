@@ -21,6 +21,12 @@ public sealed record ApprovalDecision(
 {
     public const string Approve = "approve";
     public const string Reject = "reject";
+
+    /// <summary>The issuer of the approver's token; null for decisions recorded before issuers were.</summary>
+    public string? ApproverIssuer { get; init; }
+
+    /// <summary>The approver as separation of duties compares people.</summary>
+    public ActorIdentity Identity() => new(ApproverIssuer, Approver);
 }
 
 /// <summary>State of one promotion stream. <see cref="Id"/> is the stream key ("promotions/{id}").</summary>
@@ -40,6 +46,12 @@ public sealed record Promotion(
 {
     /// <summary>The promotion id as the caller chose it (without the stream key prefix).</summary>
     public string PromotionId { get; init; } = "";
+
+    /// <summary>The issuer of the requester's token; null for promotions requested before issuers were recorded.</summary>
+    public string? RequestedByIssuer { get; init; }
+
+    /// <summary>The requester as separation of duties compares people; null before the request.</summary>
+    public ActorIdentity? Requester() => RequestedBy is null ? null : new ActorIdentity(RequestedByIssuer, RequestedBy);
 
     /// <summary>Who closed the promotion by rejecting or withdrawing it; null while pending or once approved.</summary>
     public string? ClosedBy { get; init; }
@@ -84,15 +96,22 @@ public sealed record Promotion(
                 TargetStage = e.TargetStage,
                 Justification = e.Justification,
                 RequestedBy = e.RequestedBy,
+                RequestedByIssuer = e.RequestedByIssuer,
                 RequestedAt = e.RequestedAt,
             },
             ApprovalGranted e => state with
             {
-                Decisions = [.. state.Decisions, new ApprovalDecision(e.Approver, e.Roles, ApprovalDecision.Approve, e.Comment, e.GrantedAt)],
+                Decisions = [.. state.Decisions, new ApprovalDecision(e.Approver, e.Roles, ApprovalDecision.Approve, e.Comment, e.GrantedAt)
+                {
+                    ApproverIssuer = e.ApproverIssuer,
+                }],
             },
             ApprovalRejected e => state with
             {
-                Decisions = [.. state.Decisions, new ApprovalDecision(e.Approver, e.Roles, ApprovalDecision.Reject, e.Comment, e.RejectedAt)],
+                Decisions = [.. state.Decisions, new ApprovalDecision(e.Approver, e.Roles, ApprovalDecision.Reject, e.Comment, e.RejectedAt)
+                {
+                    ApproverIssuer = e.ApproverIssuer,
+                }],
             },
             PolicyEvaluated e => state with { LatestDecision = e.Decision },
             PromotionApproved e => state with { Status = PromotionStatus.Approved, ClosedAt = e.ApprovedAt },

@@ -17,7 +17,11 @@ public sealed record RequestPromotion(
     Stage TargetStage,
     string Justification,
     string Actor,
-    DateTimeOffset Now) : PromotionCommand;
+    DateTimeOffset Now) : PromotionCommand
+{
+    /// <summary>The issuer of the actor's token.</summary>
+    public string? ActorIssuer { get; init; }
+}
 
 /// <param name="ModelVersion">The model version as it is now, to refuse approving changed or retired bytes.</param>
 public sealed record ApprovePromotion(
@@ -25,13 +29,21 @@ public sealed record ApprovePromotion(
     IReadOnlyList<string> Roles,
     string? Comment,
     ModelVersionFacts ModelVersion,
-    DateTimeOffset Now) : PromotionCommand;
+    DateTimeOffset Now) : PromotionCommand
+{
+    /// <summary>The issuer of the approver's token.</summary>
+    public string? ApproverIssuer { get; init; }
+}
 
 public sealed record RejectPromotion(
     string Approver,
     IReadOnlyList<string> Roles,
     string? Comment,
-    DateTimeOffset Now) : PromotionCommand;
+    DateTimeOffset Now) : PromotionCommand
+{
+    /// <summary>The issuer of the approver's token.</summary>
+    public string? ApproverIssuer { get; init; }
+}
 
 /// <summary>
 /// Records a policy decision taken on the promotion's current state; an allowing decision completes it.
@@ -42,4 +54,8 @@ public sealed record WithdrawPromotion(
     string Actor,
     bool ActorIsAdmin,
     string? Reason,
-    DateTimeOffset Now) : PromotionCommand;
+    DateTimeOffset Now) : PromotionCommand
+{
+    /// <summary>The issuer of the actor's token.</summary>
+    public string? ActorIssuer { get; init; }
+}

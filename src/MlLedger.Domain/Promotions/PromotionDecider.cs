@@ -55,19 +55,23 @@ public static class PromotionDecider
                 c.TargetStage,
                 c.Justification,
                 c.Actor,
-                c.Now),
+                c.Now)
+            {
+                RequestedByIssuer = c.ActorIssuer,
+            },
         ];
     }
 
     private static object[] Approve(ApprovePromotion c, Promotion state)
     {
         RequirePending(state);
-        if (IsRequester(state, c.Approver))
+        var approver = new ActorIdentity(c.ApproverIssuer, c.Approver);
+        if (IsRequester(state, approver))
         {
             throw new DomainRejection("self-approval", $"{c.Approver} requested promotion {state.PromotionId} and cannot approve it.");
         }
 
-        RequireUndecided(state, c.Approver);
+        RequireUndecided(state, approver);
         var model = c.ModelVersion;
         if (!string.Equals(model.ModelVersionId, state.ModelVersionId, StringComparison.Ordinal))
         {
@@ -92,7 +96,7 @@ public static class PromotionDecider
                 $"{state.ModelVersionId} was requested with artifact sha256 {state.ArtifactSha256} but its artifact is now {model.ArtifactSha256}.");
         }
 
-        return [new ApprovalGranted(state.PromotionId, c.Approver, [.. c.Roles], c.Comment, state.ArtifactSha256, c.Now)];
+        return [new ApprovalGranted(state.PromotionId, c.Approver, [.. c.Roles], c.Comment, state.ArtifactSha256, c.Now) { ApproverIssuer = c.ApproverIssuer }];
     }
 
     /// <summary>
@@ -123,17 +127,18 @@ public static class PromotionDecider
     private static object[] Reject(RejectPromotion c, Promotion state)
     {
         RequirePending(state);
-        if (IsRequester(state, c.Approver))
+        var approver = new ActorIdentity(c.ApproverIssuer, c.Approver);
+        if (IsRequester(state, approver))
         {
             throw new DomainRejection(
                 "self-rejection",
                 $"{c.Approver} requested promotion {state.PromotionId}; the requester withdraws it instead of rejecting it.");
         }
 
-        RequireUndecided(state, c.Approver);
+        RequireUndecided(state, approver);
         return
         [
-            new ApprovalRejected(state.PromotionId, c.Approver, [.. c.Roles], c.Comment, c.Now),
+            new ApprovalRejected(state.PromotionId, c.Approver, [.. c.Roles], c.Comment, c.Now) { ApproverIssuer = c.ApproverIssuer },
             new PromotionRejected(state.PromotionId, c.Approver, c.Comment, c.Now),
         ];
     }
@@ -141,7 +146,7 @@ public static class PromotionDecider
     private static PromotionWithdrawn[] Withdraw(WithdrawPromotion c, Promotion state)
     {
         RequirePending(state);
-        if (!IsRequester(state, c.Actor) && !c.ActorIsAdmin)
+        if (!IsRequester(state, new ActorIdentity(c.ActorIssuer, c.Actor)) && !c.ActorIsAdmin)
         {
             throw new DomainRejection(
                 "not-requester",
@@ -151,8 +156,9 @@ public static class PromotionDecider
         return [new PromotionWithdrawn(state.PromotionId, c.Actor, c.Reason, c.Now)];
     }
 
-    private static bool IsRequester(Promotion state, string user) =>
-        string.Equals(state.RequestedBy, user, StringComparison.Ordinal);
+    /// <summary>Separation of duties compares people by issuer and subject (<see cref="ActorIdentity"/>), never by subject alone.</summary>
+    private static bool IsRequester(Promotion state, ActorIdentity actor) =>
+        state.Requester() is { } requester && requester.IsSamePersonAs(actor);
 
     private static void RequirePending(Promotion state)
     {
@@ -177,11 +183,11 @@ public static class PromotionDecider
         _ => "closed",
     };
 
-    private static void RequireUndecided(Promotion state, string approver)
+    private static void RequireUndecided(Promotion state, ActorIdentity approver)
     {
-        if (state.Decisions.Any(d => string.Equals(d.Approver, approver, StringComparison.Ordinal)))
+        if (state.Decisions.Any(d => d.Identity().IsSamePersonAs(approver)))
         {
-            throw new DomainRejection("already-decided", $"{approver} has already decided on promotion {state.PromotionId}.");
+            throw new DomainRejection("already-decided", $"{approver.Subject} has already decided on promotion {state.PromotionId}.");
         }
     }
 

@@ -20,7 +20,11 @@ public sealed record PromotionRequested(
     Stage TargetStage,
     string Justification,
     string RequestedBy,
-    DateTimeOffset RequestedAt) : PromotionEvent;
+    DateTimeOffset RequestedAt) : PromotionEvent
+{
+    /// <summary>The issuer of the requester's token; null in entries recorded before issuers were.</summary>
+    public string? RequestedByIssuer { get; init; }
+}
 
 public sealed record ApprovalGranted(
     string PromotionId,
@@ -28,14 +32,22 @@ public sealed record ApprovalGranted(
     IReadOnlyList<string> Roles,
     string? Comment,
     string ArtifactSha256,
-    DateTimeOffset GrantedAt) : PromotionEvent;
+    DateTimeOffset GrantedAt) : PromotionEvent
+{
+    /// <summary>The issuer of the approver's token; null in entries recorded before issuers were.</summary>
+    public string? ApproverIssuer { get; init; }
+}
 
 public sealed record ApprovalRejected(
     string PromotionId,
     string Approver,
     IReadOnlyList<string> Roles,
     string? Comment,
-    DateTimeOffset RejectedAt) : PromotionEvent;
+    DateTimeOffset RejectedAt) : PromotionEvent
+{
+    /// <summary>The issuer of the approver's token; null in entries recorded before issuers were.</summary>
+    public string? ApproverIssuer { get; init; }
+}
 
 /// <summary>
 /// The policies were evaluated for the promotion (at request and after each approval): the set's digest, the facts

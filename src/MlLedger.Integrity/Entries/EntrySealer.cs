@@ -51,6 +51,11 @@ public sealed class EntrySealer
         var metadata = entry.Metadata;
         ArgumentException.ThrowIfNullOrWhiteSpace(metadata.StreamId, nameof(entry));
         ArgumentException.ThrowIfNullOrWhiteSpace(metadata.Actor, nameof(entry));
+        if (metadata.ActorIssuer is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(metadata.ActorIssuer, nameof(entry));
+        }
+
         if (entry.EventType.Any(char.IsWhiteSpace) || entry.EventType.Contains('/', StringComparison.Ordinal))
         {
             throw new ArgumentException($"Event type '{entry.EventType}' must not contain whitespace or '/'.", nameof(entry));

@@ -12,6 +12,9 @@ namespace MlLedger.Integrity.Entries;
 /// </summary>
 public sealed record SignedEvent(string EventType, JsonObject Event, string StreamId, long StreamVersion, string Actor, DateTimeOffset OccurredAt)
 {
+    /// <summary>The issuer of the actor's token; null in entries sealed before issuers were recorded.</summary>
+    public string? ActorIssuer { get; init; }
+
     private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
 
     /// <exception cref="StatementFormatException">The payload is not a ledger entry's statement.</exception>
@@ -20,7 +23,10 @@ public sealed record SignedEvent(string EventType, JsonObject Event, string Stre
         ArgumentNullException.ThrowIfNull(envelope);
         var statement = InTotoStatement.Parse(envelope.Payload);
         var predicate = LedgerPredicate.Read(statement.Predicate);
-        return new SignedEvent(predicate.EventType, predicate.Event, predicate.StreamId, predicate.StreamVersion, predicate.Actor, predicate.OccurredAt);
+        return new SignedEvent(predicate.EventType, predicate.Event, predicate.StreamId, predicate.StreamVersion, predicate.Actor, predicate.OccurredAt)
+        {
+            ActorIssuer = predicate.ActorIssuer,
+        };
     }
 
     /// <summary>
@@ -59,7 +65,13 @@ public sealed record SignedEvent(string EventType, JsonObject Event, string Stre
                 ledger.TryGetProperty("streamVersion", out var version) && version.ValueKind == JsonValueKind.Number && version.TryGetInt64(out var v)
                     ? v : throw new StatementFormatException("predicate.ledger.streamVersion is missing."),
                 String(ledger, "actor") ?? throw new StatementFormatException("predicate.ledger.actor is missing."),
-                occurredAt);
+                occurredAt)
+            {
+                ActorIssuer = ledger.TryGetProperty("actorIssuer", out var issuer)
+                    ? issuer.ValueKind == JsonValueKind.String && issuer.GetString() is { Length: > 0 } name
+                        ? name : throw new StatementFormatException("predicate.ledger.actorIssuer must be a non-empty string.")
+                    : null,
+            };
             var value = data.Deserialize(type, options) ?? throw new StatementFormatException("predicate.event is null.");
             return (value, info);
         }
@@ -74,4 +86,8 @@ public sealed record SignedEvent(string EventType, JsonObject Event, string Stre
 }
 
 /// <summary>The ledger metadata an entry's statement carries beside its event.</summary>
-public sealed record SignedEventInfo(string EventType, string StreamId, long StreamVersion, string Actor, DateTimeOffset OccurredAt);
+public sealed record SignedEventInfo(string EventType, string StreamId, long StreamVersion, string Actor, DateTimeOffset OccurredAt)
+{
+    /// <summary>The issuer of the actor's token; null in entries sealed before issuers were recorded.</summary>
+    public string? ActorIssuer { get; init; }
+}

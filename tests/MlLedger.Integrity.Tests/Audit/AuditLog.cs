@@ -46,10 +46,14 @@ internal sealed class AuditLog
 
     public long Size => _entries.Count;
 
-    /// <summary>Seals the next entry of <paramref name="streamId"/> at T0 + (log size) minutes and appends it to the tree.</summary>
-    public AuditLog Append(string streamId)
+    /// <summary>
+    /// Seals the next entry of <paramref name="streamId"/> at T0 + (log size) minutes and appends it to the tree; with
+    /// <paramref name="actorIssuer"/> its metadata records the actor's token issuer, without it the entry has the
+    /// layout of entries sealed before issuers were recorded.
+    /// </summary>
+    public AuditLog Append(string streamId, string? actorIssuer = null)
     {
-        var entry = Seal(Sealer, streamId, _entries.Count);
+        var entry = Seal(Sealer, streamId, _entries.Count, actorIssuer);
         _tails[streamId] = (entry.StreamVersion, LeafBody.Hash(LeafBody.Build(entry.Envelope, Key.PublicKey)));
         _entries.Add(entry);
         _range.Append(MerkleHash.Leaf(LeafBody.Build(entry.Envelope, Key.PublicKey)), (id, hash) => _nodes[id] = hash);
@@ -57,12 +61,12 @@ internal sealed class AuditLog
     }
 
     /// <summary>An entry sealed as the next one of <paramref name="streamId"/>, with the given log index, but not appended.</summary>
-    public AuditEntry Seal(EntrySealer sealer, string streamId, long logIndex)
+    public AuditEntry Seal(EntrySealer sealer, string streamId, long logIndex, string? actorIssuer = null)
     {
         var (version, previous) = _tails.TryGetValue(streamId, out var tail) ? (tail.Version + 1, tail.Hash) : (1L, null);
         string eventType = StreamBuilder.EventTypeOf(version);
         JsonObject data = StreamBuilder.EventData(streamId, version);
-        var metadata = new EntryMetadata(streamId, version, previous, "pipeline:ci", StreamBuilder.T0.AddMinutes(logIndex));
+        var metadata = new EntryMetadata(streamId, version, previous, "pipeline:ci", StreamBuilder.T0.AddMinutes(logIndex)) { ActorIssuer = actorIssuer };
         var sealedEntry = sealer.Seal(new UnsignedEntry(eventType, data, new StatementSubject($"datasets/{streamId}", StreamBuilder.Digest), metadata));
         return new AuditEntry(logIndex, 1000 + logIndex, streamId, version, eventType, data.ToJsonString(), sealedEntry.Envelope);
     }
