@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using MlLedger.Api;
 using MlLedger.Api.Auth;
+using MlLedger.Api.Auth.Authority;
 using MlLedger.Api.Hosting;
 using MlLedger.Api.Keys;
 using MlLedger.Api.Log;
@@ -38,6 +39,9 @@ internal static class ServeCommand
         var audience = Env(new Option<string?>("--jwt-audience") { Description = "Expected token audience, default mlledger (env MLLEDGER_JWT_AUDIENCE)" }, "MLLEDGER_JWT_AUDIENCE");
         var publicKey = Env(new Option<string?>("--jwt-public-key") { Description = "PEM file with the issuer's public key (env MLLEDGER_JWT_PUBLIC_KEY)" }, "MLLEDGER_JWT_PUBLIC_KEY");
         var jwks = Env(new Option<string?>("--jwt-jwks") { Description = "JWKS file with the issuer's public keys (env MLLEDGER_JWT_JWKS)" }, "MLLEDGER_JWT_JWKS");
+        var authorityCa = Env(new Option<string?>("--jwt-authority-ca") { Description = "PEM file of the CA certificates the authority's TLS certificate must chain to, instead of the machine's (env MLLEDGER_JWT_AUTHORITY_CA)" }, "MLLEDGER_JWT_AUTHORITY_CA");
+        var keysRefresh = Env(new Option<string?>("--jwt-keys-refresh") { Description = "Fetch the authority's signing keys this often, e.g. 30s, 1min (env MLLEDGER_JWT_KEYS_REFRESH; default 1min)" }, "MLLEDGER_JWT_KEYS_REFRESH");
+        var keysMaxAge = Env(new Option<string?>("--jwt-keys-max-age") { Description = "Refuse every token once the authority's keys could not be fetched for this long (env MLLEDGER_JWT_KEYS_MAX_AGE; default 15min)" }, "MLLEDGER_JWT_KEYS_MAX_AGE");
         var policies = new Option<string>("--policies")
         {
             Description = "Directory of the policy documents evaluated before every promotion and deployment (env MLLEDGER_POLICIES)",
@@ -62,20 +66,34 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run the ledger")
         {
-            db, urls, dev, authority, issuer, audience, publicKey, jwks, policies, logName, checkpointInterval,
+            db, urls, dev, authority, issuer, audience, publicKey, jwks, authorityCa, keysRefresh, keysMaxAge, policies, logName, checkpointInterval,
             writeRate, writeBurst, reportRate, reportBurst, dataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
             var directory = Path.GetFullPath(parse.GetValue(dataDir)!);
-            var jwt = new JwtSettings
+            JwtSettings jwt;
+            try
             {
-                Authority = parse.GetValue(authority),
-                Issuer = parse.GetValue(issuer),
-                Audience = parse.GetValue(audience) ?? JwtSettings.DefaultAudience,
-                PublicKeyPemFile = parse.GetValue(publicKey),
-                JwksFile = parse.GetValue(jwks),
-            };
+                jwt = new JwtSettings
+                {
+                    Authority = parse.GetValue(authority),
+                    Issuer = parse.GetValue(issuer),
+                    Audience = parse.GetValue(audience) ?? JwtSettings.DefaultAudience,
+                    PublicKeyPemFile = parse.GetValue(publicKey),
+                    JwksFile = parse.GetValue(jwks),
+                    AuthorityCaFile = parse.GetValue(authorityCa),
+                    KeysRefresh = Duration(parse.GetValue(keysRefresh), "--jwt-keys-refresh") ?? new JwtSettings().KeysRefresh,
+                    KeysMaxAge = Duration(parse.GetValue(keysMaxAge), "--jwt-keys-max-age") ?? new JwtSettings().KeysMaxAge,
+                };
+                AuthoritySettings.Validate(jwt); // before anything starts: an http:// authority never serves
+            }
+            catch (Exception e) when (e is AuthConfigurationException or ArgumentException)
+            {
+                Console.Error.WriteLine($"mlledger serve: {e.Message}");
+                return ExitCodes.UsageOrConnection;
+            }
+
             // the policies are loaded before anything starts: a malformed set never serves, and nothing is dropped
             var policyDirectory = Path.GetFullPath(parse.GetValue(policies)!);
             PolicySet set;
@@ -186,6 +204,30 @@ internal static class ServeCommand
         Console.WriteLine($"  mlledger token --sub alice --roles pipeline,approver{dataFlag}");
         Console.WriteLine($"  (from a source checkout: scripts/mlledger token --sub alice --roles pipeline,approver{dataFlag})");
         Console.WriteLine($"API reference: {urls.Split(';')[0].TrimEnd('/')}/scalar");
+    }
+
+    /// <summary>A duration written with a unit: <c>30s</c>, <c>5min</c>, <c>1h</c>; null when not given.</summary>
+    private static TimeSpan? Duration(string? text, string flag)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var unit = text.TrimStart("0123456789".ToCharArray());
+        if (unit.Length == text.Length || !int.TryParse(text[..^unit.Length], System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var count) || count < 1)
+        {
+            throw new ArgumentException($"{flag} '{text}' is not a duration such as 30s, 5min or 1h");
+        }
+
+        return unit switch
+        {
+            "s" => TimeSpan.FromSeconds(count),
+            "min" => TimeSpan.FromMinutes(count),
+            "h" => TimeSpan.FromHours(count),
+            _ => throw new ArgumentException($"{flag} '{text}' is not a duration such as 30s, 5min or 1h"),
+        };
     }
 
     /// <summary>A rate limit from its flags: <c>off</c> is unlimited.</summary>
