@@ -113,7 +113,7 @@ internal static class LoginCommand
                 error.WriteLine($"  (or open {complete})");
             }
 
-            error.WriteLine($"Waiting for the sign-in (the code expires in {(int)signIn.ExpiresIn.TotalMinutes} minutes) ...");
+            error.WriteLine($"Waiting for the sign-in (the code expires in {(int)Math.Ceiling(signIn.ExpiresIn.TotalMinutes)} minutes) ...");
         }, ct);
         return settings with
         {

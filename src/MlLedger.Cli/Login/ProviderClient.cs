@@ -40,7 +40,10 @@ internal sealed class ProviderClient(string authority, string? caFile, TimeProvi
     public async Task<IssuedToken> RefreshAsync(string clientId, string? secret, string refreshToken, string? resource, CancellationToken ct)
     {
         var discovery = await DiscoverAsync(ct);
-        var request = new RefreshTokenRequest { Address = discovery.TokenEndpoint, ClientId = clientId, ClientSecret = secret, RefreshToken = refreshToken };
+        var request = new RefreshTokenRequest
+        {
+            Address = discovery.TokenEndpoint, ClientId = clientId, ClientSecret = secret, ClientCredentialStyle = Style(secret), RefreshToken = refreshToken,
+        };
         if (resource is not null)
         {
             request.Resource.Add(resource);
@@ -65,7 +68,7 @@ internal sealed class ProviderClient(string authority, string? caFile, TimeProvi
 
         var authorization = new DeviceAuthorizationRequest
         {
-            Address = discovery.DeviceAuthorizationEndpoint, ClientId = clientId, ClientSecret = secret, Scope = scope,
+            Address = discovery.DeviceAuthorizationEndpoint, ClientId = clientId, ClientSecret = secret, ClientCredentialStyle = Style(secret), Scope = scope,
         };
         if (resource is not null)
         {
@@ -85,7 +88,10 @@ internal sealed class ProviderClient(string authority, string? caFile, TimeProvi
         {
             await Task.Delay(interval, clock, ct);
             var token = await _http.RequestDeviceTokenAsync(
-                new DeviceTokenRequest { Address = discovery.TokenEndpoint, ClientId = clientId, ClientSecret = secret, DeviceCode = device.DeviceCode }, ct);
+                new DeviceTokenRequest
+                {
+                    Address = discovery.TokenEndpoint, ClientId = clientId, ClientSecret = secret, ClientCredentialStyle = Style(secret), DeviceCode = device.DeviceCode,
+                }, ct);
             switch (token.Error)
             {
                 case "authorization_pending":
@@ -106,6 +112,9 @@ internal sealed class ProviderClient(string authority, string? caFile, TimeProvi
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>A public client (no secret) names itself in the body; a confidential one authenticates with HTTP Basic.</summary>
+    private static ClientCredentialStyle Style(string? secret) => secret is null ? ClientCredentialStyle.PostBody : ClientCredentialStyle.AuthorizationHeader;
 
     private async Task<DiscoveryDocumentResponse> DiscoverAsync(CancellationToken ct)
     {
@@ -153,7 +162,7 @@ internal sealed class ProviderClient(string authority, string? caFile, TimeProvi
     }
 
     private static string Describe(string? error, string? description, ProtocolResponse response) =>
-        (error, description, response.Exception) switch
+        (response.TryGet("error") ?? error, description ?? response.TryGet("error_description"), response.Exception) switch
         {
             (_, _, { } e) => Reasons(e),
             ({ } code, { Length: > 0 } text, _) => $"{code}: {text}",
