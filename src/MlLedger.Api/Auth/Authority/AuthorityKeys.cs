@@ -1,13 +1,6 @@
-using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 
 namespace MlLedger.Api.Auth.Authority;
-
-/// <summary>One successful fetch of the authority's keys.</summary>
-public sealed record AuthorityKeySet(string Issuer, Uri JwksUri, IReadOnlyList<SecurityKey> Keys, DateTimeOffset FetchedAt)
-{
-    public IEnumerable<string> KeyIds => Keys.Select(k => k.KeyId ?? "(no kid)");
-}
 
 /// <summary>What the last attempt to fetch the keys gave, for readiness and the log.</summary>
 public sealed record AuthorityStatus(AuthorityKeySet? Keys, bool Expired, string? LastFailure, string? IssuerMismatch);
@@ -30,6 +23,7 @@ public sealed partial class AuthorityKeys(JwtSettings jwt, HttpClient http, Time
     private readonly SemaphoreSlim _fetching = new(1, 1);
     private readonly Lock _gate = new();
     private readonly Uri _metadata = AuthoritySettings.MetadataAddress(jwt.Authority!);
+    private readonly AuthorityDocuments _documents = new(http, AuthoritySettings.MetadataAddress(jwt.Authority!), clock);
     private readonly string[] _issuers = AuthoritySettings.ExpectedIssuers(jwt);
     private AuthorityKeySet? _keys;
     private string? _lastFailure;
@@ -80,7 +74,7 @@ public sealed partial class AuthorityKeys(JwtSettings jwt, HttpClient http, Time
         await _fetching.WaitAsync(ct);
         try
         {
-            var fetched = await FetchAsync(ct);
+            var fetched = await _documents.FetchAsync(ct);
             ReportIssuer(fetched.Issuer);
             AuthorityKeySet? previous;
             lock (_gate)
@@ -232,89 +226,4 @@ public sealed partial class AuthorityKeys(JwtSettings jwt, HttpClient http, Time
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reading the identity provider's keys failed")]
     private partial void ReadingFailed(Exception exception);
-
-    private async Task<AuthorityKeySet> FetchAsync(CancellationToken ct)
-    {
-        using var metadata = await GetJsonAsync(_metadata, ct);
-        if (metadata.RootElement.ValueKind != JsonValueKind.Object
-            || !metadata.RootElement.TryGetProperty("issuer", out var issuer) || issuer.ValueKind != JsonValueKind.String
-            || !metadata.RootElement.TryGetProperty("jwks_uri", out var jwksUri) || jwksUri.ValueKind != JsonValueKind.String)
-        {
-            throw new AuthorityFetchException($"{_metadata} is not a discovery document: it has no issuer and jwks_uri");
-        }
-
-        if (!Uri.TryCreate(jwksUri.GetString(), UriKind.Absolute, out var jwks) || jwks.Scheme != Uri.UriSchemeHttps)
-        {
-            throw new AuthorityFetchException($"the jwks_uri of {_metadata} is not an https:// URL: '{jwksUri.GetString()}'");
-        }
-
-        string text;
-        using (var answer = await GetAsync(jwks, ct))
-        {
-            text = await answer.Content.ReadAsStringAsync(ct);
-        }
-
-        IList<SecurityKey> keys;
-        try
-        {
-            keys = new JsonWebKeySet(text).GetSigningKeys();
-        }
-        catch (ArgumentException e)
-        {
-            throw new AuthorityFetchException($"{jwks} is not a JSON Web Key Set: {e.Message}");
-        }
-
-        return keys.Count > 0
-            ? new AuthorityKeySet(issuer.GetString()!, jwks, keys.ToList(), clock.GetUtcNow())
-            : throw new AuthorityFetchException($"{jwks} holds no signing key");
-    }
-
-    private async Task<JsonDocument> GetJsonAsync(Uri address, CancellationToken ct)
-    {
-        using var answer = await GetAsync(address, ct);
-        try
-        {
-            return JsonDocument.Parse(await answer.Content.ReadAsStringAsync(ct));
-        }
-        catch (JsonException e)
-        {
-            throw new AuthorityFetchException($"{address} is not JSON: {e.Message}");
-        }
-    }
-
-    private async Task<HttpResponseMessage> GetAsync(Uri address, CancellationToken ct)
-    {
-        HttpResponseMessage answer;
-        try
-        {
-            answer = await http.GetAsync(address, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new AuthorityFetchException($"{address} cannot be reached: {Reasons(e)}");
-        }
-
-        if (!answer.IsSuccessStatusCode)
-        {
-            answer.Dispose();
-            throw new AuthorityFetchException($"{address} answered {(int)answer.StatusCode} {answer.ReasonPhrase}");
-        }
-
-        return answer;
-    }
-
-    /// <summary>The message of an exception and of every exception inside it: a TLS refusal is two levels down.</summary>
-    private static string Reasons(Exception e)
-    {
-        var reasons = new List<string>();
-        for (var inner = (Exception?)e; inner is not null; inner = inner.InnerException)
-        {
-            reasons.Add(inner.Message);
-        }
-
-        return string.Join(" <- ", reasons.Distinct());
-    }
 }
-
-/// <summary>The authority could not be reached, or answered something else than a discovery document or key set.</summary>
-public sealed class AuthorityFetchException(string message) : Exception(message);
