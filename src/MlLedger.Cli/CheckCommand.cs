@@ -12,7 +12,6 @@ namespace MlLedger.Cli;
 internal static class CheckCommand
 {
     private const string Prefix = "mlledger check:";
-    private const string TokenVariable = "MLLEDGER_TOKEN";
 
     public static Command Create()
     {
@@ -23,8 +22,7 @@ internal static class CheckCommand
         var environment = new Option<string?>("--environment") { Description = "Environment of a deployment, e.g. prod-eu (the policy set gives the stage it requires)" };
         var artifact = new Option<string?>("--artifact-sha256") { Description = "SHA-256 of the artifact about to be deployed (with --environment)" };
         var server = CommonOptions.Server();
-        // not CommonOptions.Token(): that takes its default from MLLEDGER_TOKEN, and --help prints defaults
-        var token = new Option<string?>("--token") { Description = $"Bearer token with role pipeline (env {TokenVariable})" };
+        var token = new Option<string?>("--token") { Description = "Bearer token with role pipeline (env MLLEDGER_TOKEN; default: the token of `mlledger login`)" };
         var output = OutputFormats.Option();
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "Idempotency-Key header: a retry with the same key records no second check" };
         var command = new Command("check", "Ask the ledger whether the policies allow a model version into a stage or environment. Exit 0 allowed, 1 denied, 2 error")
@@ -42,9 +40,9 @@ internal static class CheckCommand
                 return ExitCodes.UsageOrConnection;
             }
 
-            if ((parse.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable))?.Trim() is not { Length: > 0 } bearer)
+            if (await Login.BearerTokens.ForCommandAsync(parse.GetValue(token), error, ct) is not { } bearer)
             {
-                error.WriteLine($"{Prefix} a token is required: --token or MLLEDGER_TOKEN (a token with role pipeline)");
+                error.WriteLine($"{Prefix} {Login.BearerTokens.Required} (a token with role pipeline)");
                 return ExitCodes.UsageOrConnection;
             }
 

@@ -16,6 +16,8 @@ internal static class CliApp
         ReportCommand.Create(),
         CheckCommand.Create(),
         PolicyCommand.Create(),
+        Login.LoginCommand.Create(),
+        Login.LoginCommand.Logout(),
     };
 
     /// <summary>

@@ -19,10 +19,13 @@ internal static class CommonOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_SERVER") ?? DefaultServer,
     };
 
+    /// <summary>
+    /// The bearer token option. Without it, <see cref="Login.BearerTokens"/> reads MLLEDGER_TOKEN, then the token of
+    /// <c>mlledger login</c> (not a default value: --help would print it).
+    /// </summary>
     public static Option<string?> Token() => new("--token")
     {
-        Description = "Bearer token (env MLLEDGER_TOKEN)",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLLEDGER_TOKEN"),
+        Description = "Bearer token (env MLLEDGER_TOKEN; default: the token of `mlledger login`)",
     };
 }
 

@@ -22,9 +22,9 @@ internal static class KeysCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(token) is not { Length: > 0 } bearer)
+            if (await Login.BearerTokens.ForCommandAsync(parse.GetValue(token), error, ct) is not { } bearer)
             {
-                error.WriteLine("mlledger keys rotate: a token is required: --token or MLLEDGER_TOKEN (role admin)");
+                error.WriteLine($"mlledger keys rotate: {Login.BearerTokens.Required} (role admin)");
                 return ExitCodes.UsageOrConnection;
             }
 

@@ -135,7 +135,7 @@ internal sealed class PolicyCheckClient(HttpClient http, TextWriter output, Text
         {
             case HttpStatusCode.Unauthorized:
                 error.WriteLine($"{Prefix} the ledger refused the token (401): it is missing, expired or not valid for this ledger. " +
-                                $"Pass a token with role 'pipeline' in --token or MLLEDGER_TOKEN.{said}");
+                                $"Pass a token with role 'pipeline' in --token or MLLEDGER_TOKEN, or sign in with `mlledger login`.{said}");
                 break;
             case HttpStatusCode.Forbidden:
                 error.WriteLine($"{Prefix} the token lacks role 'pipeline', which policy checks need (403).{said}");

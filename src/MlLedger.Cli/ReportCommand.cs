@@ -48,9 +48,9 @@ internal static class ReportCommand
         {
             var prefix = $"mlledger report {name}:";
             var error = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(token) is not { Length: > 0 } bearer)
+            if (await Login.BearerTokens.ForCommandAsync(parse.GetValue(token), error, ct) is not { } bearer)
             {
-                error.WriteLine($"{prefix} a token is required: --token or MLLEDGER_TOKEN (role auditor)");
+                error.WriteLine($"{prefix} {Login.BearerTokens.Required} (role auditor)");
                 return ExitCodes.UsageOrConnection;
             }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using MlLedger.Api;
 using MlLedger.Api.Auth;
+using MlLedger.Api.Auth.Authority;
 using MlLedger.Api.Hosting;
 using MlLedger.Api.Keys;
 using MlLedger.Api.Log;
@@ -46,6 +47,9 @@ internal static class ServeCommand
         var rolesClaim = Env(new Option<string?>("--jwt-roles-claim") { Description = "Token claim holding the roles: a top-level claim name, or a JSON Pointer such as /realm_access/roles (env MLLEDGER_JWT_ROLES_CLAIM; default roles)" }, "MLLEDGER_JWT_ROLES_CLAIM");
         var rolesFormat = Env(new Option<string?>("--jwt-roles-format") { Description = "Shape of the roles claim: array (of strings) or space-separated (one string) (env MLLEDGER_JWT_ROLES_FORMAT; default array)" }, "MLLEDGER_JWT_ROLES_FORMAT");
         var subjectCase = Env(new Option<string?>("--jwt-subject-case") { Description = "Whether subjects differing only in case are one identity: sensitive, or insensitive (recorded and compared in lowercase) (env MLLEDGER_JWT_SUBJECT_CASE; default sensitive)" }, "MLLEDGER_JWT_SUBJECT_CASE");
+        var authorityCa = Env(new Option<string?>("--jwt-authority-ca") { Description = "PEM file of the CA certificates the authority's TLS certificate must chain to, instead of the machine's (env MLLEDGER_JWT_AUTHORITY_CA)" }, "MLLEDGER_JWT_AUTHORITY_CA");
+        var keysRefresh = Env(new Option<string?>("--jwt-keys-refresh") { Description = "Fetch the authority's signing keys this often, e.g. 30s, 1min (env MLLEDGER_JWT_KEYS_REFRESH; default 1min)" }, "MLLEDGER_JWT_KEYS_REFRESH");
+        var keysMaxAge = Env(new Option<string?>("--jwt-keys-max-age") { Description = "Refuse every token once the authority's keys could not be fetched for this long (env MLLEDGER_JWT_KEYS_MAX_AGE; default 15min)" }, "MLLEDGER_JWT_KEYS_MAX_AGE");
         var policies = new Option<string>("--policies")
         {
             Description = "Directory of the policy documents evaluated before every promotion and deployment (env MLLEDGER_POLICIES)",
@@ -70,7 +74,8 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run the ledger")
         {
-            db, urls, dev, devOnNetwork, authority, issuer, audience, publicKey, jwks, rolesClaim, rolesFormat, subjectCase, policies, logName, checkpointInterval,
+            db, urls, dev, devOnNetwork, authority, issuer, audience, publicKey, jwks, authorityCa, keysRefresh, keysMaxAge, rolesClaim, rolesFormat,
+            subjectCase, policies, logName, checkpointInterval,
             writeRate, writeBurst, reportRate, reportBurst, dataDir,
         };
         command.SetAction(async (parse, ct) =>
@@ -92,10 +97,14 @@ internal static class ServeCommand
                     },
                     PublicKeyPemFile = parse.GetValue(publicKey),
                     JwksFile = parse.GetValue(jwks),
+                    AuthorityCaFile = parse.GetValue(authorityCa),
+                    KeysRefresh = Duration(parse.GetValue(keysRefresh), "--jwt-keys-refresh") ?? new JwtSettings().KeysRefresh,
+                    KeysMaxAge = Duration(parse.GetValue(keysMaxAge), "--jwt-keys-max-age") ?? new JwtSettings().KeysMaxAge,
                 };
                 _ = jwt.Claims.RolesClaimPath();
+                AuthoritySettings.Validate(jwt); // before anything starts: an http:// authority never serves
             }
-            catch (AuthConfigurationException e)
+            catch (Exception e) when (e is AuthConfigurationException or ArgumentException)
             {
                 Console.Error.WriteLine($"mlledger serve: {e.Message}");
                 return ExitCodes.UsageOrConnection;
@@ -229,6 +238,30 @@ internal static class ServeCommand
         Console.WriteLine($"  mlledger token --sub alice --roles pipeline,approver{dataFlag}");
         Console.WriteLine($"  (from a source checkout: scripts/mlledger token --sub alice --roles pipeline,approver{dataFlag})");
         Console.WriteLine($"API reference: {urls.Split(';')[0].TrimEnd('/')}/scalar");
+    }
+
+    /// <summary>A duration written with a unit: <c>30s</c>, <c>5min</c>, <c>1h</c>; null when not given.</summary>
+    private static TimeSpan? Duration(string? text, string flag)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var unit = text.TrimStart("0123456789".ToCharArray());
+        if (unit.Length == text.Length || !int.TryParse(text[..^unit.Length], System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var count) || count < 1)
+        {
+            throw new ArgumentException($"{flag} '{text}' is not a duration such as 30s, 5min or 1h");
+        }
+
+        return unit switch
+        {
+            "s" => TimeSpan.FromSeconds(count),
+            "min" => TimeSpan.FromMinutes(count),
+            "h" => TimeSpan.FromHours(count),
+            _ => throw new ArgumentException($"{flag} '{text}' is not a duration such as 30s, 5min or 1h"),
+        };
     }
 
     /// <summary>A rate limit from its flags: <c>off</c> is unlimited.</summary>

@@ -20,9 +20,9 @@ internal static class VerifyStreamCommand
         var command = new Command("verify-stream", "Verify the signed entries of a stream (or of every stream)") { stream, server, token };
         command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(token) is not { Length: > 0 } bearer)
+            if (await Login.BearerTokens.ForCommandAsync(parse.GetValue(token), Console.Error, ct) is not { } bearer)
             {
-                Console.Error.WriteLine("a token is required: --token or MLLEDGER_TOKEN (role auditor or admin)");
+                Console.Error.WriteLine($"mlledger verify-stream: {Login.BearerTokens.Required} (role auditor or admin)");
                 return ExitCodes.UsageOrConnection;
             }
 

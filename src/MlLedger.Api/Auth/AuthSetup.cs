@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using MlLedger.Api.Auth.Authority;
 
 namespace MlLedger.Api.Auth;
 
@@ -26,12 +27,12 @@ internal static class AuthSetup
                 options.TokenValidationParameters = parameters;
                 // one reading of the token, a canonical subject, the mapped roles, and a 401 that says why
                 options.UseLedgerTokenRules(jwt.Claims);
-                if (devKey is null && jwt.Authority is { } authority)
-                {
-                    options.Authority = authority;
-                    options.RequireHttpsMetadata = true; // signing keys are only fetched over TLS
-                }
             });
+        if (devKey is null && jwt.Authority is not null)
+        {
+            services.AddAuthorityKeys(jwt); // signing keys fetched over TLS and refreshed by the ledger itself
+        }
+
         services.AddAuthorization(LedgerPolicies.Add);
         return services;
     }
@@ -67,8 +68,9 @@ internal static class AuthSetup
 
         if (jwt.Authority is not null)
         {
-            parameters.ValidIssuer = jwt.Issuer ?? jwt.Authority.TrimEnd('/');
-            return parameters; // signing keys come from the authority's discovery document
+            AuthoritySettings.Validate(jwt);
+            parameters.ValidIssuers = AuthoritySettings.ExpectedIssuers(jwt); // --jwt-issuer narrows: the discovery document adds none
+            return parameters; // signing keys come from the authority's discovery document (AuthorityKeys)
         }
 
         if (jwt.Issuer is null && jwt.PublicKeyPemFile is null && jwt.JwksFile is null)

@@ -20,6 +20,27 @@ public sealed record JwtSettings
     public string? PublicKeyPemFile { get; init; }
     public string? JwksFile { get; init; }
 
+    /// <summary>
+    /// PEM file of the CA certificates the authority's TLS certificate must chain to, instead of the machine's trust
+    /// store (an internal provider with an internal CA). Host name and chain are still validated.
+    /// </summary>
+    public string? AuthorityCaFile { get; init; }
+
+    /// <summary>How often the authority's signing keys are fetched again: a key it removed is refused from then on.</summary>
+    public TimeSpan KeysRefresh { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long signing keys are used after the last fetch that succeeded, while the authority cannot be reached:
+    /// past it no token is accepted until it answers again.
+    /// </summary>
+    public TimeSpan KeysMaxAge { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// A token signed with a key id the ledger does not know triggers a fetch of the keys at most this often: anyone
+    /// can send such a token, so it must not drive requests to the authority.
+    /// </summary>
+    public TimeSpan UnknownKeyRefreshInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Tolerated clock difference between issuer and ledger.</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
 }

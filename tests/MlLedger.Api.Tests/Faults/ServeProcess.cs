@@ -14,15 +14,15 @@ public sealed class ServeProcess : IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly string _dataDirectory;
-    private readonly string _issuerKeyFile;
+    private readonly string[] _tokenArguments;
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    private ServeProcess(string connectionString, string dataDirectory, string issuerKeyFile, int port)
+    private ServeProcess(string connectionString, string dataDirectory, string[] tokenArguments, int port)
     {
         _connectionString = connectionString;
         _dataDirectory = dataDirectory;
-        _issuerKeyFile = issuerKeyFile;
+        _tokenArguments = tokenArguments;
         Address = new Uri($"http://127.0.0.1:{port}/");
     }
 
@@ -36,7 +36,15 @@ public sealed class ServeProcess : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         var keyFile = Path.Combine(dataDirectory, "issuer.pem");
         await File.WriteAllTextAsync(keyFile, issuer.PublicKeyPem);
-        var serve = new ServeProcess(connectionString, dataDirectory, keyFile, LoopbackPorts.Free());
+        return await StartAsync(connectionString, dataDirectory,
+            ["--jwt-public-key", keyFile, "--jwt-issuer", TestIssuer.Issuer, "--jwt-audience", TestIssuer.Audience]);
+    }
+
+    /// <summary>Starts the ledger with its own token validation flags (<c>--jwt-*</c>) and waits until it is ready.</summary>
+    public static async Task<ServeProcess> StartAsync(string connectionString, string dataDirectory, string[] tokenArguments)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var serve = new ServeProcess(connectionString, dataDirectory, tokenArguments, LoopbackPorts.Free());
         await serve.RestartAsync();
         return serve;
     }
@@ -54,7 +62,7 @@ public sealed class ServeProcess : IAsyncDisposable
         [
             Path.Combine(AppContext.BaseDirectory, "mlledger.dll"), "serve",
             "--db", _connectionString, "--urls", Address.ToString().TrimEnd('/'), "--data-dir", _dataDirectory,
-            "--jwt-public-key", _issuerKeyFile, "--jwt-issuer", TestIssuer.Issuer, "--jwt-audience", TestIssuer.Audience,
+            .. _tokenArguments,
             "--policies", LedgerApp.QuorumPolicies, "--log-name", LedgerApp.LogOrigin, "--checkpoint-interval-ms", "100",
         ])
         {

@@ -53,7 +53,8 @@ public sealed class LedgerApp : IAsyncDisposable
     /// <summary>The policies that ship in policies/.</summary>
     public static string ShippedPolicies => Path.Combine(AppContext.BaseDirectory, "ShippedPolicies");
 
-    public static async Task<LedgerApp> StartAsync(PostgresFixture postgres, Func<LedgerHostOptions, LedgerHostOptions>? configure = null)
+    public static async Task<LedgerApp> StartAsync(PostgresFixture postgres, Func<LedgerHostOptions, LedgerHostOptions>? configure = null,
+        ILoggerProvider? log = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"mlledger-app-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
@@ -75,7 +76,14 @@ public sealed class LedgerApp : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
 
-        var app = LedgerHost.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var app = LedgerHost.Build(options, logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Warning);
+            if (log is not null)
+            {
+                logging.AddProvider(log);
+            }
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         if (options.ConnectionString != database)
