@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MlLedger.Integrity.Audit;
 
 namespace MlLedger.Cli;
 
@@ -27,6 +28,26 @@ internal static class CommonOptions
     {
         Description = "Bearer token (env MLLEDGER_TOKEN; default: the token of `mlledger login`)",
     };
+}
+
+/// <summary>How long a line of an audit bundle the offline commands read.</summary>
+internal static class LineLimit
+{
+    public static Option<int> Option() => new("--max-line-mib")
+    {
+        Description = "Longest audit bundle line to read, in MiB (default 64: the ledger appends no entry whose line is longer; " +
+                      "raise it only for a ledger whose earlier versions stored larger entries)",
+        DefaultValueFactory = _ => AuditBundleReader.DefaultMaxLineBytes / (1024 * 1024),
+        Validators = { result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 2047)
+            {
+                result.AddError("--max-line-mib must be 1 to 2047");
+            }
+        } },
+    };
+
+    public static AuditVerifierOptions Verifier(int mebibytes) => new() { MaxLineBytes = mebibytes * 1024 * 1024 };
 }
 
 /// <summary>Exit codes the CLI promises, so CI jobs can branch on them.</summary>

@@ -29,7 +29,7 @@ public sealed record ReportVerification(
 public static class ReportVerifier
 {
     public static async Task<ReportVerification> VerifyAsync(byte[] pdf, ReportManifest manifest, TrustedKeys trusted, IReadOnlySet<string> origins,
-        string bundlePath, CancellationToken ct)
+        string bundlePath, CancellationToken ct, AuditVerifierOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(pdf);
         ArgumentNullException.ThrowIfNull(manifest);
@@ -41,7 +41,7 @@ public static class ReportVerifier
         AuditVerification bundle;
         await using (var stream = File.OpenRead(bundlePath))
         {
-            bundle = await new AuditBundleVerifier(trusted).VerifyAsync(stream, olderCheckpoint: null, progress: null, ct);
+            bundle = await new AuditBundleVerifier(trusted, options).VerifyAsync(stream, olderCheckpoint: null, progress: null, ct);
         }
 
         // the verifier refuses a bundle without a consistency proof from an auditor's checkpoint only when one is given

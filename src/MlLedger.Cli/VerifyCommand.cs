@@ -25,9 +25,10 @@ internal static class VerifyCommand
         var trustedRoot = new Option<FileInfo?>("--trusted-root") { Description = "Sigstore TrustedRoot JSON of the ledger (GET /v1/log/trusted-root); required" };
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "A signed checkpoint of this log you kept from before: the bundle must prove it consistent" };
         var output = OutputFormats.Option();
+        var maxLine = LineLimit.Option();
         var command = new Command("verify", "Verify an audit bundle or a Sigstore bundle offline against a trusted root. Exit 0 valid, 1 invalid, 2 error")
         {
-            bundle, trustedRoot, checkpoint, output,
+            bundle, trustedRoot, checkpoint, output, maxLine,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -75,7 +76,7 @@ internal static class VerifyCommand
                 return single.IsValid ? ExitCodes.Ok : ExitCodes.Failed;
             }
 
-            var result = await VerifyAuditAsync(file, trusted, older, error, ct);
+            var result = await VerifyAuditAsync(file, trusted, older, LineLimit.Verifier(parse.GetValue(maxLine)), error, ct);
             if (result.EntriesRead == 0 && result.Failures is [{ Code: AuditFailureCodes.MalformedBundle or AuditFailureCodes.Truncated } unreadable] && result.Origin.Length == 0)
             {
                 error.WriteLine($"{Prefix} {file.Name} is not an audit bundle: {unreadable.Message}");
@@ -96,10 +97,11 @@ internal static class VerifyCommand
         return command;
     }
 
-    private static async Task<AuditVerification> VerifyAuditAsync(FileInfo file, TrustedKeys trusted, string? older, TextWriter error, CancellationToken ct)
+    private static async Task<AuditVerification> VerifyAuditAsync(FileInfo file, TrustedKeys trusted, string? older, AuditVerifierOptions options,
+        TextWriter error, CancellationToken ct)
     {
         await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        var verifier = new AuditBundleVerifier(trusted);
+        var verifier = new AuditBundleVerifier(trusted, options);
         bool showProgress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected && file.Length >= ProgressThresholdBytes;
         if (!showProgress)
         {

@@ -23,9 +23,10 @@ internal static class VerifyReportCommand
             Description = "Audit bundle (GET /v1/export) from leaf 0, or from at most the report's tree size, to a checkpoint after the report was issued; required",
         };
         var output = OutputFormats.Option();
+        var maxLine = LineLimit.Option();
         var command = new Command("verify-report", "Verify a report PDF offline: issued by the ledger, and its cited entries in the log. Exit 0 valid, 1 invalid, 2 error")
         {
-            report, trustedRoot, bundle, output,
+            report, trustedRoot, bundle, output, maxLine,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -58,7 +59,7 @@ internal static class VerifyReportCommand
             ReportVerification result;
             try
             {
-                result = await ReportVerifier.VerifyAsync(pdf, manifest, trusted, origins, bundleFile.FullName, ct);
+                result = await ReportVerifier.VerifyAsync(pdf, manifest, trusted, origins, bundleFile.FullName, ct, LineLimit.Verifier(parse.GetValue(maxLine)));
             }
             catch (FormatException e)
             {

@@ -188,6 +188,9 @@ public sealed class ValueBoundsTests(PostgresFixture postgres, ITestOutputHelper
         Assert.True(verified.ExitCode == 0, verified.ToString());
         var reportVerified = await CliRunner.Run("verify-report", pdf, "--trusted-root", root, "--bundle", bundle);
         Assert.True(reportVerified.ExitCode == 0, reportVerified.ToString());
+        // the line limit is the reader's own: with one below the largest entry's line, the same bundle is unreadable
+        var tooShort = await CliRunner.Run("verify", bundle, "--trusted-root", root, "--max-line-mib", "1");
+        Assert.True(tooShort.ExitCode == 1 && tooShort.Output.Contains("longer than 1048576 bytes", StringComparison.Ordinal), tooShort.ToString());
         var selfCheck = await auditor.GetFromJsonNode("/v1/verification/log");
         Assert.True((bool)selfCheck["valid"]!, selfCheck.ToJsonString());
     }
