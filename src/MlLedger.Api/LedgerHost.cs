@@ -80,7 +80,7 @@ public static class LedgerHost
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         });
         services.AddOpenApi();
-        services.AddSingleton(_ => new LedgerDatabase(options.ConnectionString, options.Schema)); // disposed with the host: its pool closes
+        services.AddSingleton(_ => new LedgerDatabase(options.ConnectionString, options.Schema, options.ReadPages)); // disposed with the host: its pool closes
         services.AddSingleton(options.Log);
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<IDocumentStore>(), options.Schema));
         services.AddSingleton<LogProofs>();

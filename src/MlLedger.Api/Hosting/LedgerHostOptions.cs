@@ -1,6 +1,7 @@
 using JasperFx.Events.Daemon;
 using MlLedger.Api.Auth;
 using MlLedger.Api.Log;
+using MlLedger.Api.Storage;
 using MlLedger.Policies;
 
 namespace MlLedger.Api.Hosting;
@@ -36,6 +37,9 @@ public sealed record LedgerHostOptions
 
     /// <summary>The transparency log's name and checkpoint cadence.</summary>
     public LogSettings Log { get; init; } = new();
+
+    /// <summary>How many rows, and how much of their text, one page of a read over the ledger holds (export, verification).</summary>
+    public ReadPages ReadPages { get; init; } = ReadPages.Default;
 
     /// <summary>Per-identity limits on writes and report downloads (<see cref="RateLimits.Off"/>: none).</summary>
     public RateLimits RateLimits { get; init; } = new();

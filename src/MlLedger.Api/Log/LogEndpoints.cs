@@ -102,15 +102,14 @@ internal static class LogEndpoints
             var report = await check.Run(ct);
             var failures = report.Failures.ToList();
             var found = report.FailureCount;
-            foreach (var stream in await database.ListStreams(ct))
+            await foreach (var (stream, entry) in Entries.StreamsVerification.Verify(database, trusted, stream: null, ct))
             {
-                var verified = Entries.EntryEndpoints.StreamVerification(stream, await database.ReadStream(stream, ct), trusted);
-                foreach (var failure in verified.Entries.SelectMany(e => e.Failures.Select(f => new LogFailure(f.Code, f.Message, Seq: e.Seq, StreamId: stream))))
+                foreach (var failure in entry.Failures)
                 {
                     found++;
                     if (failures.Count < LogSelfCheck.MaxReportedFailures)
                     {
-                        failures.Add(failure);
+                        failures.Add(new LogFailure(failure.Code, failure.Message, Seq: entry.Seq, StreamId: stream));
                     }
                 }
             }
