@@ -41,7 +41,7 @@ public sealed record LedgerHostOptions
     /// <summary>How many rows, and how much of their text, one page of a read over the ledger holds (export, verification).</summary>
     public ReadPages ReadPages { get; init; } = ReadPages.Default;
 
-    /// <summary>Per-identity limits on writes and report downloads (<see cref="RateLimits.Off"/>: none).</summary>
+    /// <summary>Per-identity limits on writes and report downloads, caps on expensive reads (<see cref="RateLimits.Off"/>: none).</summary>
     public RateLimits RateLimits { get; init; } = new();
 
     /// <summary>

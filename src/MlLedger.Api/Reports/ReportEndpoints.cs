@@ -27,7 +27,8 @@ internal static class ReportEndpoints
     public static void MapReports(this WebApplication app)
     {
         var reports = app.MapGroup("/v1/reports").RequireAuthorization(LedgerPolicies.Audit)
-            .RequireRateLimiting(RateLimiting.Reports); // a report is a write (ReportIssued) and the costliest request
+            .RequireRateLimiting(RateLimiting.Reports) // a report is a write (ReportIssued) and the costliest request
+            .CapConcurrency();
         reports.MapGet("/compliance/{model}/{version}.pdf", Compliance)
             .WithSummary("A model version's compliance report (PDF) as of the latest checkpoint, or the checkpoint of tree size asOf.").AnswersPdf();
         reports.MapGet("/audit-period.pdf", AuditPeriod)
