@@ -1,7 +1,6 @@
 using JasperFx.Events.Daemon;
 using MlLedger.Api.Auth;
 using MlLedger.Api.Log;
-using MlLedger.Api.Storage;
 using MlLedger.Policies;
 
 namespace MlLedger.Api.Hosting;
@@ -38,8 +37,8 @@ public sealed record LedgerHostOptions
     /// <summary>The transparency log's name and checkpoint cadence.</summary>
     public LogSettings Log { get; init; } = new();
 
-    /// <summary>How many rows, and how much of their text, one page of a read over the ledger holds (export, verification).</summary>
-    public ReadPages ReadPages { get; init; } = ReadPages.Default;
+    /// <summary>What one read over the ledger may hold: its pages of rows (export, verification), the entries one report reads.</summary>
+    public ReadLimits ReadLimits { get; init; } = ReadLimits.Default;
 
     /// <summary>Per-identity limits on writes and report downloads, caps on expensive reads (<see cref="RateLimits.Off"/>: none).</summary>
     public RateLimits RateLimits { get; init; } = new();

@@ -111,6 +111,13 @@ internal static class ReportEndpoints
         {
             return tooLarge.Problem("The report was not issued: ", " A report never prints part of a lineage as if it were all of it.");
         }
+        catch (ReportTooLargeException tooLarge)
+        {
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "report-too-large",
+                $"The report was not issued: it would read more than {tooLarge.Limit:N0} entries, and a report is laid out in memory as a whole. " +
+                "Ask for a shorter period (audit period), or read the entries through GET /v1/export.",
+                new Dictionary<string, object?> { ["limit"] = tooLarge.Limit });
+        }
         catch (ReportIntegrityException broken)
         {
             return Problems.Of(StatusCodes.Status500InternalServerError, "ledger-integrity",

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using MlLedger.Api.Hosting;
 using MlLedger.Api.Ledger;
 using MlLedger.Integrity.Dsse;
 using MlLedger.Integrity.Entries;
@@ -14,7 +15,7 @@ public sealed record StoredRow(long Seq, string StreamKey, long Version, string 
 /// Direct reads of the event table. Verification reads the stored rows, not Marten's deserialised
 /// objects, so that a change to the stored JSON cannot be hidden by a lenient deserialiser.
 /// </summary>
-public sealed class LedgerDatabase(string connectionString, string schema, ReadPages? pages = null) : IDisposable
+public sealed class LedgerDatabase(string connectionString, string schema, ReadLimits? limits = null) : IDisposable
 {
     private const string Columns = "seq_id, stream_id, version, type, data::text, headers::text, timestamp";
 
@@ -29,7 +30,7 @@ public sealed class LedgerDatabase(string connectionString, string schema, ReadP
     private string Events => EventsTable;
 
     /// <summary>A fresh budget for one read over the ledger, in pages of the configured size.</summary>
-    public PageBudget NewPageBudget() => new(pages ?? ReadPages.Default);
+    public PageBudget NewPageBudget() => new(limits ?? ReadLimits.Default);
 
     /// <summary>The quoted name of Marten's event table.</summary>
     public string EventsTable => $"{new NpgsqlCommandBuilder().QuoteIdentifier(schema)}.mt_events";

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using MlLedger.Api.Hosting;
 using MlLedger.Api.Storage;
 using MlLedger.Api.Tests.Cli;
 using MlLedger.Api.Tests.Infrastructure;
@@ -20,13 +21,13 @@ namespace MlLedger.Api.Tests.Reads;
 [Collection(LedgerCollection.Name)]
 public sealed class PagedReadTests(PostgresFixture postgres) : IAsyncLifetime
 {
-    private static readonly ReadPages Tiny = new() { MaxRows = 4, MaxChars = 6_000 };
+    private static readonly ReadLimits Tiny = new() { PageRows = 4, PageChars = 6_000 };
     private readonly string _directory = Directory.CreateTempSubdirectory("mlledger-paged-").FullName;
     private LedgerApp _ledger = null!;
 
     public async Task InitializeAsync()
     {
-        _ledger = await LedgerApp.StartAsync(postgres, options => options with { ReadPages = Tiny });
+        _ledger = await LedgerApp.StartAsync(postgres, options => options with { ReadLimits = Tiny });
         var pipeline = _ledger.Client("paged-bot", "pipeline");
         foreach (var name in new[] { "paged-a", "paged-b", "paged-c" })
         {
