@@ -82,6 +82,7 @@ public static class LedgerHost
         services.AddOpenApi();
         services.AddSingleton(_ => new LedgerDatabase(options.ConnectionString, options.Schema, options.ReadLimits)); // disposed with the host: its pool closes
         services.AddSingleton(options.Log);
+        services.AddSingleton(options.ReadLimits);
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<IDocumentStore>(), options.Schema));
         services.AddSingleton<LogProofs>();
         services.AddSingleton(sp => new LineageQuery(sp.GetRequiredService<LedgerDatabase>(), options.Schema));

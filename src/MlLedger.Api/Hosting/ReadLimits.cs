@@ -18,4 +18,11 @@ public sealed record ReadLimits
     /// docs/PERFORMANCE.md gives.
     /// </summary>
     public int ReportEntries { get; init; } = 200_000;
+
+    /// <summary>
+    /// The largest read model one read loads (a dataset with its checks, a model version with its evaluations, a promotion),
+    /// as PostgreSQL stores it (compressed): 8 MiB is tens of thousands of checks or evaluations and some tens of MiB once
+    /// loaded. A larger one is answered 422 <c>resource-too-large</c>; its entries are read a page at a time instead.
+    /// </summary>
+    public long ReadModelBytes { get; init; } = 8L * 1024 * 1024;
 }
