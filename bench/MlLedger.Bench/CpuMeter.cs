@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace MlLedger.Bench;
 
-/// <summary>CPU time used so far by this process and by one PostgreSQL cluster (its postmaster and the processes it started).</summary>
+/// <summary>CPU time used so far by one process (this one, or the ledger's) and by one PostgreSQL cluster (its postmaster and the processes it started).</summary>
 internal readonly record struct CpuTimes(TimeSpan Process, TimeSpan Postgres)
 {
     public static CpuTimes operator -(CpuTimes a, CpuTimes b) => new(a.Process - b.Process, a.Postgres - b.Postgres);
@@ -13,11 +13,11 @@ internal readonly record struct CpuTimes(TimeSpan Process, TimeSpan Postgres)
 /// (this process) and in PostgreSQL. Processes that exit between two readings take their time with them; the
 /// cluster's backends are pooled and live through a run. Elsewhere than Linux every reading is zero.
 /// </summary>
-internal sealed class CpuMeter(string clusterDirectory)
+internal sealed class CpuMeter(string clusterDirectory, int? processId = null)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on every Linux architecture .NET runs on
 
-    public CpuTimes Read() => new(Ticks("/proc/self/stat"), PostgresTime());
+    public CpuTimes Read() => new(Ticks(processId is { } pid ? $"/proc/{pid}/stat" : "/proc/self/stat"), PostgresTime());
 
     private TimeSpan PostgresTime()
     {
