@@ -27,7 +27,7 @@ internal sealed class BenchLedger : IAsyncDisposable
     private readonly string _directory;
     private readonly EmbeddedPostgres _postgres;
     private readonly WebApplication? _app;
-    private readonly ServedProcess? _served;
+    private ServedProcess? _served;
     private readonly DevTokens _tokens;
     private readonly SocketsHttpHandler _handler;
     private readonly List<HttpClient> _clients = [];
@@ -65,6 +65,14 @@ internal sealed class BenchLedger : IAsyncDisposable
 
     /// <summary>The process id of <c>mlledger serve</c>, or of this process when the host runs in it.</summary>
     public int ServerProcessId => _served?.Process.Id ?? Environment.ProcessId;
+
+    /// <summary>Stops <c>mlledger serve</c> and starts it again on the same database, keys and port: a fresh process.</summary>
+    public async Task RestartServerAsync(CancellationToken ct)
+    {
+        var served = _served ?? throw new InvalidOperationException("the ledger runs in this process");
+        await served.DisposeAsync();
+        _served = await ServedProcess.StartAsync(served.Cli, served.Arguments, Address, ct);
+    }
 
     /// <summary>Starts PostgreSQL and the host; <paramref name="configure"/> may add middleware before the host starts.</summary>
     public static async Task<BenchLedger> StartAsync(PolicySet policies, MartenErrors martenErrors, Action<WebApplication> configure,

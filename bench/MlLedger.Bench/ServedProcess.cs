@@ -11,9 +11,18 @@ internal sealed class ServedProcess : IAsyncDisposable
 {
     private readonly Queue<string> _output = new();
 
-    private ServedProcess(Process process) => Process = process;
+    private ServedProcess(Process process, string cli, IReadOnlyList<string> arguments)
+    {
+        Process = process;
+        Cli = cli;
+        Arguments = arguments;
+    }
 
     public Process Process { get; }
+
+    public string Cli { get; }
+
+    public IReadOnlyList<string> Arguments { get; }
 
     /// <summary>Starts <c>dotnet CLI ARGS</c> and waits (at most three minutes) until <paramref name="address"/> answers /readyz with 200.</summary>
     public static async Task<ServedProcess> StartAsync(string cli, IReadOnlyList<string> arguments, Uri address, CancellationToken ct)
@@ -25,7 +34,7 @@ internal sealed class ServedProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        var served = new ServedProcess(Process.Start(info) ?? throw new BenchFailure("could not start mlledger serve"));
+        var served = new ServedProcess(Process.Start(info) ?? throw new BenchFailure("could not start mlledger serve"), cli, arguments);
         served.Process.OutputDataReceived += served.Keep;
         served.Process.ErrorDataReceived += served.Keep;
         served.Process.BeginOutputReadLine();

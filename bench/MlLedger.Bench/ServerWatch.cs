@@ -5,7 +5,8 @@ namespace MlLedger.Bench;
 
 /// <summary>
 /// What one request (or one burst of requests) cost the ledger's process and PostgreSQL: wall time, CPU time of each,
-/// and the ledger process's resident memory before and at its peak.
+/// and the ledger process's resident memory before (<see cref="RssBefore"/>: a fresh process at rest, where the caller
+/// sets it so) and at its peak.
 /// </summary>
 /// <param name="RssPeak">The higher of VmHWM (reset just before, through /proc/PID/clear_refs, when the kernel allows it)
 /// and VmRSS sampled every millisecond.</param>
@@ -40,6 +41,29 @@ internal sealed class ServerWatch
     }
 
     public static ServerWatch Start(int pid, CpuMeter cpu) => new(pid, cpu);
+
+    /// <summary>The process's resident memory now (VmRSS), in bytes; 0 when it cannot be read.</summary>
+    public static long Rss(int pid) => Status(pid, "VmRSS:") ?? 0;
+
+    /// <summary>Waits (at most 15 s) until the process's resident memory has moved less than 1 MiB in half a second; answers it.</summary>
+    public static async Task<long> SettledRss(int pid, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = Rss(pid);
+        while (clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(500, ct);
+            var now = Rss(pid);
+            if (Math.Abs(now - last) < 1 << 20)
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
+    }
 
     public ServerFigures Stop()
     {
@@ -92,12 +116,14 @@ internal sealed class ServerWatch
         }
     }
 
+    private long? Status(string field) => Status(_pid, field);
+
     /// <summary>A "kB" field of /proc/PID/status, in bytes.</summary>
-    private long? Status(string field)
+    private static long? Status(int pid, string field)
     {
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{_pid}/status"))
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
                 if (line.StartsWith(field, StringComparison.Ordinal))
                 {

@@ -30,21 +30,20 @@ internal static class ReadsBench
         var auditor = ReadClient(ledger, "reads-auditor", "auditor");
         await ReportsBench.CoveredAsync(ledger, auditor, ct);
 
-        var cpu = new CpuMeter(ledger.PostgresDirectory, ledger.ServerProcessId);
         var calls = Calls(subjects, options.LineageModels);
         Console.WriteLine();
-        Console.WriteLine($"each request alone: one warm-up, then the worst of two timed runs ({Report.LoadAverage()})");
+        Console.WriteLine("each request alone, on a fresh mlledger serve at rest (memory grows from there): one warm-up, then the worst " +
+                          $"of two timed runs ({Report.LoadAverage()})");
         var alone = new List<AloneRun>();
         foreach (var call in calls)
         {
-            var client = ReadClient(ledger, $"alone-{call.Roles[0]}", call.Roles[0]);
-            alone.Add(await AloneAsync(ledger, cpu, client, call, ct));
+            alone.Add(await AloneAsync(ledger, call, ct));
             Console.WriteLine($"  {alone[^1].Line}");
         }
 
         var floors = await FloorsAsync(ledger, subjects, ct);
         Print(alone, floors, subjects);
-        await BurstsAsync(ledger, cpu, alone, options.Callers, ct);
+        await BurstsAsync(ledger, alone, options.Callers, ct);
     }
 
     /// <summary>A client that waits as long as a read over the whole ledger takes.</summary>
@@ -115,9 +114,16 @@ internal static class ReadsBench
         ];
     }
 
-    private static async Task<AloneRun> AloneAsync(BenchLedger ledger, CpuMeter cpu, HttpClient client, ReadCall call, CancellationToken ct)
+    /// <summary>
+    /// Restarts the ledger's process and waits for it to be at rest, then sends the request three times: the memory
+    /// figure is the highest peak of the three over the fresh process's resident memory (what the request made the
+    /// process hold, its garbage collector's reserve included), the time and CPU those of the slower timed run.
+    /// </summary>
+    private static async Task<AloneRun> AloneAsync(BenchLedger ledger, ReadCall call, CancellationToken ct)
     {
-        var timed = new List<(Answer Answer, ServerFigures Server)>();
+        var (cpu, rest) = await FreshAsync(ledger, ct);
+        var client = ReadClient(ledger, $"alone-{call.Roles[0]}", call.Roles[0]);
+        var runs = new List<(Answer Answer, ServerFigures Server)>();
         for (var run = 0; run < 3; run++)
         {
             var watch = ServerWatch.Start(ledger.ServerProcessId, cpu);
@@ -128,16 +134,18 @@ internal static class ReadsBench
                 throw new BenchFailure($"{call.Name} answered {(int)answer.Status}: {answer.Excerpt}");
             }
 
-            if (run > 0)
-            {
-                timed.Add((answer, server));
-            }
+            runs.Add((answer, server));
         }
 
-        // the slower run's time and CPU, the larger of the two memory peaks
-        var (slowest, figures) = timed.MaxBy(t => t.Server.Wall);
-        var hungriest = timed.MaxBy(t => t.Server.RssGrowth).Server;
-        return new AloneRun(call, slowest, figures with { RssBefore = hungriest.RssBefore, RssPeak = hungriest.RssPeak });
+        var (slowest, figures) = runs.Skip(1).MaxBy(t => t.Server.Wall);
+        return new AloneRun(call, slowest, figures with { RssBefore = rest, RssPeak = runs.Max(r => r.Server.RssPeak) });
+    }
+
+    /// <summary>A fresh ledger process at rest: its CPU meter and its resident memory.</summary>
+    private static async Task<(CpuMeter Cpu, long AtRest)> FreshAsync(BenchLedger ledger, CancellationToken ct)
+    {
+        await ledger.RestartServerAsync(ct);
+        return (new CpuMeter(ledger.PostgresDirectory, ledger.ServerProcessId), await ServerWatch.SettledRss(ledger.ServerProcessId, ct));
     }
 
     /// <summary>2xx, or the recorded refusal a decision may be (409 with its entries).</summary>
@@ -195,24 +203,27 @@ internal static class ReadsBench
     /// one identity, then each as an identity of its own; then four stream verifications of every stream at once (the
     /// probe's case). Peak memory is compared with what the admitted requests would take one beside the other.
     /// </summary>
-    private static async Task BurstsAsync(BenchLedger ledger, CpuMeter cpu, List<AloneRun> alone, int callers, CancellationToken ct)
+    private static async Task BurstsAsync(BenchLedger ledger, List<AloneRun> alone, int callers, CancellationToken ct)
     {
         var worst = alone.Where(a => a.Call.Capped).MaxBy(a => a.Server.RssGrowth)!;
         var streams = alone.First(a => a.Call.Name.StartsWith("GET /v1/verification/streams: every", StringComparison.Ordinal));
         Console.WriteLine();
         Console.WriteLine($"bursts ({Report.LoadAverage()}):");
-        await BurstAsync(ledger, cpu, worst, callers, oneIdentity: true, ct);
-        await BurstAsync(ledger, cpu, worst, callers, oneIdentity: false, ct);
-        await BurstAsync(ledger, cpu, streams, 4, oneIdentity: false, ct);
+        await BurstAsync(ledger, worst, callers, oneIdentity: true, ct);
+        await BurstAsync(ledger, worst, callers, oneIdentity: false, ct);
+        await BurstAsync(ledger, streams, 4, oneIdentity: false, ct);
     }
 
-    private static async Task BurstAsync(BenchLedger ledger, CpuMeter cpu, AloneRun alone, int callers, bool oneIdentity, CancellationToken ct)
+    /// <summary>On a fresh process at rest, one warm-up request, then the burst; memory grows from the process at rest.</summary>
+    private static async Task BurstAsync(BenchLedger ledger, AloneRun alone, int callers, bool oneIdentity, CancellationToken ct)
     {
+        var (cpu, rest) = await FreshAsync(ledger, ct);
         var role = alone.Call.Roles[0];
+        await alone.Call.SendAsync(ReadClient(ledger, "burst-warm-up", role), ct);
         var clients = Enumerable.Range(0, callers).Select(i => ReadClient(ledger, oneIdentity ? "burst-one" : $"burst-{i}", role)).ToList();
         var watch = ServerWatch.Start(ledger.ServerProcessId, cpu);
         var answers = await Task.WhenAll(clients.Select(c => alone.Call.SendAsync(c, ct)));
-        var server = watch.Stop();
+        var server = watch.Stop() with { RssBefore = rest };
         var served = answers.Count(a => IsServed(a.Status));
         var refused = answers.Count(a => a.Status == HttpStatusCode.TooManyRequests);
         if (served + refused != answers.Length)
