@@ -226,23 +226,20 @@ internal static class ReadsBench
         var server = watch.Stop() with { RssBefore = rest };
         var served = answers.Count(a => IsServed(a.Status));
         var refused = answers.Count(a => a.Status == HttpStatusCode.TooManyRequests);
-        if (served + refused != answers.Length)
-        {
-            var odd = answers.First(a => !IsServed(a.Status) && a.Status != HttpStatusCode.TooManyRequests);
-            throw new BenchFailure($"{alone.Call.Name} in a burst answered {(int)odd.Status}: {odd.Excerpt}");
-        }
-
+        // anything else (a 503 when the ledger ran out of connections, a 500) is counted and shown, not hidden
+        var failed = answers.Where(a => !IsServed(a.Status) && a.Status != HttpStatusCode.TooManyRequests).ToList();
         var who = oneIdentity ? "one identity" : $"{callers} identities";
         var ceiling = served * alone.Server.RssGrowth;
         Console.WriteLine($"  {alone.Call.Name}, {callers} at once from {who}: {served} served, {refused} refused 429 (" +
-                          $"{string.Join(", ", answers.Where(a => a.Status == HttpStatusCode.TooManyRequests).Select(a => Code(a.Head)).Distinct())}); " +
+                          $"{string.Join(", ", answers.Where(a => a.Status == HttpStatusCode.TooManyRequests).Select(a => Code(a.Head)).Distinct())}), " +
+                          $"{failed.Count} failed{(failed.Count == 0 ? "" : $" ({string.Join(", ", failed.Select(a => $"{(int)a.Status} {Code(a.Head)}").Distinct())})")}; " +
                           $"{F(server.Wall.TotalSeconds)} s, CPU ledger {F(server.ServerCpu.TotalSeconds)} s, PostgreSQL {F(server.PostgresCpu.TotalSeconds)} s, " +
                           $"peak RSS +{AloneRun.Mib(server.RssGrowth)} (of {AloneRun.Mib(server.RssPeak)})");
         // each request the caps let through is bounded on its own, so the burst is bounded by what they hold side by side
-        var bound = served * MemoryTargetMiB * 1048576;
-        Summary.Add(new SummaryRow("reads", $"{callers} x {alone.Call.Name} from {who}: peak RSS growth ({served} served, {refused} refused)",
+        var bound = Math.Max(1, served) * MemoryTargetMiB * 1048576;
+        Summary.Add(new SummaryRow("reads", $"{callers} x {alone.Call.Name} from {who}: peak RSS growth ({served} served, {refused} refused, {failed.Count} failed)",
             $"{F(server.RssGrowth / 1048576.0, "0.0")} MiB", $"{F(ceiling / 1048576.0, "0.0")} MiB ({served} x alone)",
-            ceiling > 0 ? (double)server.RssGrowth / ceiling : null, $"< {served} x {F(MemoryTargetMiB, "0")} MiB", server.RssGrowth < bound));
+            ceiling > 0 ? (double)server.RssGrowth / ceiling : null, $"< {Math.Max(1, served)} x {F(MemoryTargetMiB, "0")} MiB", server.RssGrowth < bound && failed.Count == 0));
     }
 
     private static string Code(string problem)
