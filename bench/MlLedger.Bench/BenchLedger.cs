@@ -15,8 +15,10 @@ namespace MlLedger.Bench;
 
 /// <summary>
 /// A throwaway ledger: an embedded PostgreSQL cluster under /tmp (as the API tests start it), the real ledger host
-/// in dev mode on a loopback port with the given policies and a temp keys directory, and the dev token issuer.
-/// Everything is stopped and removed on dispose.
+/// in dev mode on a loopback port with the given policies and a temp keys directory, and the dev token issuer. The
+/// host runs in this process (<see cref="StartAsync"/>) or as <c>mlledger serve</c> in a process of its own
+/// (<see cref="ServeAsync"/>), whose memory and CPU time can then be read alone. Everything is stopped and removed on
+/// dispose.
 /// </summary>
 internal sealed class BenchLedger : IAsyncDisposable
 {
@@ -24,16 +26,19 @@ internal sealed class BenchLedger : IAsyncDisposable
 
     private readonly string _directory;
     private readonly EmbeddedPostgres _postgres;
-    private readonly WebApplication _app;
+    private readonly WebApplication? _app;
+    private ServedProcess? _served;
     private readonly DevTokens _tokens;
     private readonly SocketsHttpHandler _handler;
     private readonly List<HttpClient> _clients = [];
 
-    private BenchLedger(string directory, EmbeddedPostgres postgres, WebApplication app, DevTokens tokens, string connectionString, Uri address)
+    private BenchLedger(string directory, EmbeddedPostgres postgres, WebApplication? app, ServedProcess? served, DevTokens tokens,
+        string connectionString, Uri address)
     {
         _directory = directory;
         _postgres = postgres;
         _app = app;
+        _served = served;
         _tokens = tokens;
         ConnectionString = connectionString;
         Address = address;
@@ -55,8 +60,19 @@ internal sealed class BenchLedger : IAsyncDisposable
     /// <summary>The host's keys directory (the ledger's signing key lives there).</summary>
     public string KeysDirectory => Path.Combine(_directory, "keys");
 
-    /// <summary>The host's services (e.g. its Marten document store).</summary>
-    public IServiceProvider Services => _app.Services;
+    /// <summary>The host's services (e.g. its Marten document store); only when the host runs in this process.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the ledger runs in a process of its own");
+
+    /// <summary>The process id of <c>mlledger serve</c>, or of this process when the host runs in it.</summary>
+    public int ServerProcessId => _served?.Process.Id ?? Environment.ProcessId;
+
+    /// <summary>Stops <c>mlledger serve</c> and starts it again on the same database, keys and port: a fresh process.</summary>
+    public async Task RestartServerAsync(CancellationToken ct)
+    {
+        var served = _served ?? throw new InvalidOperationException("the ledger runs in this process");
+        await served.DisposeAsync();
+        _served = await ServedProcess.StartAsync(served.Cli, served.Arguments, Address, ct);
+    }
 
     /// <summary>Starts PostgreSQL and the host; <paramref name="configure"/> may add middleware before the host starts.</summary>
     public static async Task<BenchLedger> StartAsync(PolicySet policies, MartenErrors martenErrors, Action<WebApplication> configure,
@@ -95,13 +111,52 @@ internal sealed class BenchLedger : IAsyncDisposable
             await app.StartAsync(ct);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var tokens = DevTokens.Load(keys); // the host created the dev issuer's key on start-up
-            return new BenchLedger(directory, postgres, app, tokens, connectionString, new Uri(address));
+            return new BenchLedger(directory, postgres, app, null, tokens, connectionString, new Uri(address));
         }
         catch
         {
             if (app is not null)
             {
                 await app.DisposeAsync();
+            }
+
+            if (postgres is not null)
+            {
+                await postgres.DisposeAsync();
+            }
+
+            RemoveDirectories(directory, postgres?.ClusterDirectory);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts PostgreSQL here and <c>mlledger serve --dev --db ...</c> (the built CLI <paramref name="cli"/>) in a process of
+    /// its own on a free loopback port, with <paramref name="serveArguments"/> added; answers once it serves /readyz.
+    /// </summary>
+    public static async Task<BenchLedger> ServeAsync(string cli, string policiesDirectory, IReadOnlyList<string> serveArguments, CancellationToken ct)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"mlledger-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        EmbeddedPostgres? postgres = null;
+        ServedProcess? served = null;
+        try
+        {
+            postgres = await EmbeddedPostgres.StartAsync(directory, ct);
+            var connectionString = postgres.ConnectionStringFor(EmbeddedPostgres.DatabaseName);
+            var address = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}");
+            served = await ServedProcess.StartAsync(cli,
+                ["serve", "--dev", "--db", connectionString, "--data-dir", directory, "--urls", address.ToString().TrimEnd('/'), "--policies", policiesDirectory,
+                    .. serveArguments],
+                address, ct);
+            var tokens = DevTokens.Load(Path.Combine(directory, "keys"));
+            return new BenchLedger(directory, postgres, null, served, tokens, connectionString, address);
+        }
+        catch
+        {
+            if (served is not null)
+            {
+                await served.DisposeAsync();
             }
 
             if (postgres is not null)
@@ -148,8 +203,17 @@ internal sealed class BenchLedger : IAsyncDisposable
         _clients.ForEach(c => c.Dispose());
         _handler.Dispose();
         _tokens.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        if (_served is not null)
+        {
+            await _served.DisposeAsync();
+        }
+
         await _postgres.DisposeAsync();
         RemoveDirectories(_directory, _postgres.ClusterDirectory);
     }

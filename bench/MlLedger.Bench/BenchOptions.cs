@@ -13,13 +13,14 @@ internal sealed record BenchOptions
     public const string AppendMode = "append";
     public const string HttpWriteMode = "http-write";
     public const string StartupMode = "startup";
+    public const string ReadsMode = "reads";
 
     /// <summary>Every mode, in the order <c>all</c> runs them: the short in-process ones first.</summary>
     public static readonly IReadOnlyList<string> AllModes =
-        [PolicyMode, AppendMode, HttpWriteMode, StartupMode, VerifyMode, LogMode, HttpMode, ReportsMode];
+        [PolicyMode, AppendMode, HttpWriteMode, StartupMode, VerifyMode, LogMode, HttpMode, ReportsMode, ReadsMode];
 
     public const string Usage = """
-        usage: MlLedger.Bench [all] [policy] [append] [http-write] [startup] [verify] [log] [http] [reports] [options]
+        usage: MlLedger.Bench [all] [policy] [append] [http-write] [startup] [verify] [log] [http] [reports] [reads] [options]
                (no mode: policy and http, policy first; all: every mode, then one summary table of every figure against
                its ceiling and target)
 
@@ -61,6 +62,14 @@ internal sealed record BenchOptions
           --entries N           grow the ledger to N entries for the audit period report (default 100000)
           --concurrency N       parallel seeding clients
 
+        reads mode: mlledger serve in a process of its own; the costliest request of each role alone, then bursts at the
+                                caps on expensive reads; CPU time, peak memory and time of each, beside its ceiling
+          --entries N           ledger entries (default 100000): a 10,000-node lineage (--lineage-models), a model
+                                version with about 1,000 related entries, a dataset with --dataset-checks checks, and
+                                the http mode's mix for the rest
+          --dataset-checks N    checks recorded on one dataset (default 2000)
+          --callers N           callers sending the costliest capped read at once (default 8)
+
           --policies DIR        policy set (default: the shipped policies/, copied next to the binary)
         """;
 
@@ -76,6 +85,8 @@ internal sealed record BenchOptions
     public int Leaves { get; init; } = 1_000_000;
     public int Entries { get; init; } = 100_000;
     public int LineageModels { get; init; } = 3_333;
+    public int DatasetChecks { get; init; } = 2_000;
+    public int Callers { get; init; } = 8;
     public int Checks { get; init; } = 2_000;
     public int Warmup { get; init; } = 200;
     public int BaselineChecks { get; init; } = 400;
@@ -93,7 +104,7 @@ internal sealed record BenchOptions
             var arg = args[i];
             switch (arg)
             {
-                case PolicyMode or HttpMode or VerifyMode or LogMode or ReportsMode or AppendMode or HttpWriteMode or StartupMode:
+                case PolicyMode or HttpMode or VerifyMode or LogMode or ReportsMode or AppendMode or HttpWriteMode or StartupMode or ReadsMode:
                     if (!modes.Contains(arg))
                     {
                         modes.Add(arg);
@@ -132,6 +143,12 @@ internal sealed record BenchOptions
                     break;
                 case "--lineage-models":
                     options = options with { LineageModels = Positive(args, ref i) };
+                    break;
+                case "--dataset-checks":
+                    options = options with { DatasetChecks = Positive(args, ref i) };
+                    break;
+                case "--callers":
+                    options = options with { Callers = Positive(args, ref i) };
                     break;
                 case "--entries":
                     options = options with { Entries = Positive(args, ref i) };

@@ -81,6 +81,10 @@ try
         {
             await StartupBench.RunAsync(options, cancel.Token);
         }
+        else if (mode == BenchOptions.ReadsMode)
+        {
+            await ReadsBench.RunAsync(options, cancel.Token);
+        }
         else
         {
             await HttpBench.RunAsync(options, cancel.Token);

@@ -182,9 +182,18 @@ internal static class StartupBench
         }
     }
 
-    /// <summary>Builds the CLI once (not timed) from the source tree the bench runs in.</summary>
-    private static async Task<string> BuildCliAsync(CancellationToken ct)
+    /// <summary>
+    /// Builds the CLI once (not timed) from the source tree the bench runs in, or takes the one built elsewhere that
+    /// <c>MLLEDGER_BENCH_CLI</c> names (its mlledger.dll: e.g. an older commit's, to compare against).
+    /// </summary>
+    internal static async Task<string> BuildCliAsync(CancellationToken ct)
     {
+        if (Environment.GetEnvironmentVariable("MLLEDGER_BENCH_CLI") is { Length: > 0 } prebuilt)
+        {
+            Console.WriteLine($"mlledger taken from MLLEDGER_BENCH_CLI={prebuilt}");
+            return File.Exists(prebuilt) ? Path.GetFullPath(prebuilt) : throw new BenchFailure($"MLLEDGER_BENCH_CLI names no file: {prebuilt}");
+        }
+
         var root = Directory.GetCurrentDirectory();
         while (!File.Exists(Path.Combine(root, "MlLedger.sln")))
         {

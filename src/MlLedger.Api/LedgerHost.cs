@@ -86,14 +86,16 @@ public static class LedgerHost
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         });
         services.AddOpenApi();
-        services.AddSingleton(_ => new LedgerDatabase(options.ConnectionString, options.Schema)); // disposed with the host: its pool closes
+        services.AddSingleton(_ => new LedgerDatabase(options.ConnectionString, options.Schema, options.ReadLimits)); // disposed with the host: its pool closes
         services.AddSingleton(options.Log);
+        services.AddSingleton(options.ReadLimits);
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<IDocumentStore>(), options.Schema));
         services.AddSingleton<LogProofs>();
         services.AddSingleton(sp => new LineageQuery(sp.GetRequiredService<LedgerDatabase>(), options.Schema));
         services.AddHostedService(sp => new LineageBackfill(sp.GetRequiredService<LedgerDatabase>(), options.Schema,
             sp.GetRequiredService<ILogger<LineageBackfill>>()));
-        services.AddSingleton(sp => new LedgerEntries(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<LedgerKeys>(), options.Schema));
+        services.AddSingleton(sp => new LedgerEntries(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<LedgerKeys>(), options.Schema,
+            options.ReadLimits.ReportEntries));
         services.AddSingleton<ReportServices>();
         services.AddSingleton<LogSelfCheck>();
         services.AddSingleton(new CheckpointMemory(options.KeysDirectory));

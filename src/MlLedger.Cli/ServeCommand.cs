@@ -70,13 +70,15 @@ internal static class ServeCommand
         var writeBurst = IntOption("--write-burst", "Writes one identity may make at once before --write-rate applies (env MLLEDGER_WRITE_BURST; default 200)", "MLLEDGER_WRITE_BURST", 200);
         var reportRate = Env(new Option<string?>("--report-rate") { Description = "Report downloads one identity may make, as tokens/period, or off (env MLLEDGER_REPORT_RATE; default 1/6s)" }, "MLLEDGER_REPORT_RATE");
         var reportBurst = IntOption("--report-burst", "Report downloads one identity may make at once before --report-rate applies (env MLLEDGER_REPORT_BURST; default 10)", "MLLEDGER_REPORT_BURST", 10);
+        var expensiveReads = Env(new Option<string?>("--expensive-reads") { Description = "Expensive reads (export, verification, reports, replay, lineage, impact) in flight at once in all, or off (env MLLEDGER_EXPENSIVE_READS; default 4)" }, "MLLEDGER_EXPENSIVE_READS");
+        var expensiveReadsPerIdentity = IntOption("--expensive-reads-per-identity", "Expensive reads one identity may have in flight at once (env MLLEDGER_EXPENSIVE_READS_PER_IDENTITY; default 2)", "MLLEDGER_EXPENSIVE_READS_PER_IDENTITY", 2);
         var dataDir = CommonOptions.DataDirectory();
 
         var command = new Command("serve", "Run the ledger")
         {
             db, urls, dev, devOnNetwork, authority, issuer, audience, publicKey, jwks, authorityCa, keysRefresh, keysMaxAge, rolesClaim, rolesFormat,
             subjectCase, policies, logName, checkpointInterval,
-            writeRate, writeBurst, reportRate, reportBurst, dataDir,
+            writeRate, writeBurst, reportRate, reportBurst, expensiveReads, expensiveReadsPerIdentity, dataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -147,6 +149,7 @@ internal static class ServeCommand
                 {
                     Writes = Bucket(parse.GetValue(writeRate) ?? "50/s", parse.GetValue(writeBurst)),
                     Reports = Bucket(parse.GetValue(reportRate) ?? "1/6s", parse.GetValue(reportBurst)),
+                    ExpensiveReads = Cap(parse.GetValue(expensiveReads) ?? "4", parse.GetValue(expensiveReadsPerIdentity)),
                 };
             }
             catch (ArgumentException e)
@@ -267,6 +270,13 @@ internal static class ServeCommand
     /// <summary>A rate limit from its flags: <c>off</c> is unlimited.</summary>
     private static TokenBucket? Bucket(string rate, int burst) =>
         string.Equals(rate, "off", StringComparison.OrdinalIgnoreCase) ? null : TokenBucket.Parse(rate, burst);
+
+    /// <summary>A concurrency cap from its flags: <c>off</c> is none.</summary>
+    private static ConcurrencyCap? Cap(string total, int perIdentity) =>
+        string.Equals(total, "off", StringComparison.OrdinalIgnoreCase) ? null
+        : int.TryParse(total, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? ConcurrencyCap.Of(perIdentity, n)
+            : throw new ArgumentException($"--expensive-reads '{total}' is not a number of requests or off");
 
     private static Option<int> IntOption(string name, string description, string variable, int fallback) => new(name)
     {

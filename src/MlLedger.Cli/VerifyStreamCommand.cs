@@ -38,7 +38,7 @@ internal static class VerifyStreamCommand
                     return ExitCodes.UsageOrConnection;
                 }
 
-                var report = await response.Content.ReadFromJsonAsync<VerificationReport>(ct)
+                var report = await response.Content.ReadFromJsonAsync<StreamsVerificationReport>(ct)
                     ?? throw new HttpRequestException("empty answer");
                 Print(report);
                 return report.Valid ? ExitCodes.Ok : ExitCodes.Failed;
@@ -52,22 +52,41 @@ internal static class VerifyStreamCommand
         return command;
     }
 
-    private static void Print(VerificationReport report)
+    /// <summary>One stream: every entry. Every stream: the failures the ledger listed (it lists the first 1,000) and the totals.</summary>
+    private static void Print(StreamsVerificationReport report)
     {
-        var table = new Table().AddColumns("stream", "seq", "version", "result");
-        foreach (var s in report.Streams)
+        static string Number(long n) => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        if (report.Streams.Count > 0)
         {
-            foreach (var e in s.Entries)
+            var table = new Table().AddColumns("stream", "seq", "version", "result");
+            foreach (var s in report.Streams)
             {
-                table.AddRow(Markup.Escape(s.StreamId), e.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    e.StreamVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    e.IsValid ? "[green]ok[/]" : "[red]" + Markup.Escape(string.Join("; ", e.Failures.Select(f => $"{f.Code}: {f.Message}"))) + "[/]");
+                foreach (var e in s.Entries)
+                {
+                    table.AddRow(Markup.Escape(s.StreamId), Number(e.Seq), Number(e.StreamVersion),
+                        e.IsValid ? "[green]ok[/]" : "[red]" + Markup.Escape(string.Join("; ", e.Failures.Select(f => $"{f.Code}: {f.Message}"))) + "[/]");
+                }
+            }
+
+            AnsiConsole.Write(table);
+        }
+        else if (report.Failures.Count > 0)
+        {
+            var table = new Table().AddColumns("stream", "seq", "version", "failure");
+            foreach (var f in report.Failures)
+            {
+                table.AddRow(Markup.Escape(f.StreamId), Number(f.Seq), Number(f.StreamVersion), "[red]" + Markup.Escape($"{f.Code}: {f.Message}") + "[/]");
+            }
+
+            AnsiConsole.Write(table);
+            if (report.FailureCount > report.Failures.Count)
+            {
+                AnsiConsole.MarkupLine($"... and {Number(report.FailureCount - report.Failures.Count)} more failures (the ledger lists the first {Number(report.Failures.Count)})");
             }
         }
 
-        AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(report.Valid
-            ? $"[green]valid[/]: {report.EntriesChecked} entries in {report.Streams.Count} stream(s)"
-            : $"[red]INVALID[/]: {report.Streams.Count(s => !s.IsValid)} stream(s) failed verification");
+            ? $"[green]valid[/]: {Number(report.EntriesChecked)} entries in {Number(report.StreamsChecked)} stream(s)"
+            : $"[red]INVALID[/]: {Number(report.FailedEntries)} of {Number(report.EntriesChecked)} entries in {Number(report.StreamsChecked)} stream(s) failed verification");
     }
 }

@@ -246,9 +246,7 @@ public sealed class IdempotencyAndConcurrencyTests(LedgerFixture shared)
         foreach (var query in streams.Length == 0 ? [""] : streams.Select(s => $"?stream={Uri.EscapeDataString(s)}"))
         {
             var verification = await auditor.GetAsync($"/v1/verification/streams{query}").Expect(HttpStatusCode.OK);
-            var invalid = verification["streams"]!.AsArray().Where(v => !(bool)v!["isValid"]!)
-                .Select(v => $"{v!["streamId"]} ({v["entries"]!.AsArray().Count} entries, first failure {v["entries"]![0]!["failures"]!.ToJsonString()})");
-            Assert.True((bool)verification["valid"]!, $"invalid streams: {string.Join("; ", invalid)}");
+            Assert.True((bool)verification["valid"]!, $"failures: {verification["failures"]!.ToJsonString()}");
         }
     }
 

@@ -1,5 +1,7 @@
 using Marten;
+using MlLedger.Api.Hosting;
 using MlLedger.Api.Http;
+using MlLedger.Api.Storage;
 using MlLedger.Domain;
 using MlLedger.Domain.Datasets;
 
@@ -12,9 +14,14 @@ public sealed record DatasetDetails(
 
 internal static class Reading
 {
-    public static async Task<IResult> Handle(string id, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Handle(string id, IQuerySession session, LedgerDatabase database, ReadLimits limits, CancellationToken ct)
     {
         var key = StreamKeys.Dataset(id);
+        if (await ReadModelSizes.Refusal<Dataset>(session, database, limits, key, $"Dataset {id}", key, ct) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         var dataset = await session.LoadAsync<Dataset>(key, ct);
         if (dataset is null || dataset.Status == DatasetStatus.Unregistered)
         {

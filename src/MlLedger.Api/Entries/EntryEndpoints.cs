@@ -26,8 +26,10 @@ internal static class EntryEndpoints
             .WithSummary("The ledger's public keys (PEM), active and retired, with validity windows.");
         app.MapPost("/v1/keys/rotation", Keys.Rotating.Handle).RequireAuthorization(LedgerPolicies.Administer)
             .WithSummary("Replace the ledger's signing key with a fresh one; recorded as LedgerKeyRotated, signed by the key it retires.");
-        app.MapGet("/v1/verification/streams", VerifyStreams).RequireAuthorization(LedgerPolicies.Audit)
-            .WithSummary("Verify one stream (?stream=) or every stream against the key ring: signatures, chain links and stored data.");
+        app.MapGet("/v1/verification/streams", VerifyingStreams.Handle).RequireAuthorization(LedgerPolicies.Audit).CapConcurrency()
+            .Produces<StreamsVerificationReport>(StatusCodes.Status200OK)
+            .WithSummary("Verify one stream (?stream=, every entry listed) or every stream (failures and totals) against the key ring: " +
+                         "signatures, chain links and stored data.");
     }
 
     private static async Task<Results<Ok<EntryView>, ProblemHttpResult>> GetEntry(long seq, LedgerDatabase database, CancellationToken ct)
@@ -47,39 +49,7 @@ internal static class EntryEndpoints
         TypedResults.Ok(new KeysView(ring.Keys.Select(k => new KeyView(
             k.Key.KeyId, "ECDSA_P256_SHA256", k.Key.Pem, k.Status.ToString().ToLowerInvariant(), k.ValidFrom, k.ValidUntil)).ToList()));
 
-    private static async Task<Results<Ok<VerificationReport>, ProblemHttpResult>> VerifyStreams(
-        string? stream, LedgerDatabase database, TrustedKeys trusted, CancellationToken ct)
-    {
-        var streams = stream is null ? await database.ListStreams(ct) : [stream];
-        var results = new List<StreamVerification>();
-        foreach (var key in streams)
-        {
-            var rows = await database.ReadStream(key, ct);
-            if (rows.Count == 0)
-            {
-                return Problems.NotFound($"Stream {key}");
-            }
-
-            results.Add(StreamVerification(key, rows, trusted));
-        }
-
-        return TypedResults.Ok(new VerificationReport(results.All(r => r.IsValid), results.Sum(r => r.Entries.Count), results));
-    }
-
-    /// <summary>Verifies the stored rows; a row whose envelope is missing or unreadable fails on its own.</summary>
-    internal static StreamVerification StreamVerification(string streamKey, IReadOnlyList<StoredRow> rows, TrustedKeys trusted)
-    {
-        var readable = rows.Select(r => (Row: r, Entry: LedgerDatabase.ToStoredEntry(r))).ToList();
-        var verified = StreamVerifier.Verify(streamKey, readable.Where(x => x.Entry is not null).Select(x => x.Entry!).ToList(), trusted);
-        var unreadable = readable.Where(x => x.Entry is null).Select(x => new EntryVerification(x.Row.Seq, x.Row.Version, false,
-            [new EntryFailure("missing-envelope", $"entry {x.Row.Seq} has no readable DSSE envelope")]));
-        var entries = verified.Entries.Concat(unreadable).OrderBy(e => e.StreamVersion).ToList();
-        return new StreamVerification(streamKey, entries.All(e => e.IsValid) && verified.IsValid, entries);
-    }
-
     private static EnvelopeView View(DsseEnvelope envelope) =>
         new(envelope.PayloadType, Convert.ToBase64String(envelope.Payload),
             envelope.Signatures.Select(s => new EntrySignature(s.KeyId, Convert.ToBase64String(s.Sig))).ToList());
 }
-
-public sealed record VerificationReport(bool Valid, int EntriesChecked, IReadOnlyList<StreamVerification> Streams);

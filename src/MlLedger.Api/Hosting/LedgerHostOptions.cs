@@ -40,7 +40,10 @@ public sealed record LedgerHostOptions
     /// <summary>The transparency log's name and checkpoint cadence.</summary>
     public LogSettings Log { get; init; } = new();
 
-    /// <summary>Per-identity limits on writes and report downloads (<see cref="RateLimits.Off"/>: none).</summary>
+    /// <summary>What one read over the ledger may hold: its pages of rows (export, verification), the entries one report reads.</summary>
+    public ReadLimits ReadLimits { get; init; } = ReadLimits.Default;
+
+    /// <summary>Per-identity limits on writes and report downloads, caps on expensive reads (<see cref="RateLimits.Off"/>: none).</summary>
     public RateLimits RateLimits { get; init; } = new();
 
     /// <summary>

@@ -3,13 +3,14 @@ using System.Globalization;
 namespace MlLedger.Api.Hosting;
 
 /// <summary>
-/// How many writes and report downloads one identity (token issuer + subject) may make: a token bucket each.
-/// Reads are never limited. A null bucket is unlimited; <see cref="Off"/> turns both off.
+/// How many writes and report downloads one identity (token issuer + subject) may make: a token bucket each; and how
+/// many expensive reads may run at once, per identity and in all. Other reads are never limited. A null limit is
+/// no limit; <see cref="Off"/> turns every one off.
 /// </summary>
 public sealed record RateLimits
 {
     /// <summary>No limit at all: tests and benchmarks that write thousands of entries from one identity.</summary>
-    public static readonly RateLimits Off = new() { Writes = null, Reports = null };
+    public static readonly RateLimits Off = new() { Writes = null, Reports = null, ExpensiveReads = null };
 
     /// <summary>
     /// Every write (any method but GET, HEAD and OPTIONS). A CI pipeline registering a dataset, a model version and
@@ -23,6 +24,36 @@ public sealed record RateLimits
     /// handful at a time; 10 at once, then one every 6 seconds, keeps a looping client from filling the log.
     /// </summary>
     public TokenBucket? Reports { get; init; } = new(Burst: 10, Tokens: 1, Period: TimeSpan.FromSeconds(6));
+
+    /// <summary>
+    /// The reads whose cost grows with the ledger (export, stream verification, the self-check, reports, policy replay,
+    /// lineage and impact), in flight at once. Each keeps a core busy for as long as it runs, so more at once than
+    /// the machine has cores to spare only adds memory and latency: 2 per identity (a download beside a check), 4 in all
+    /// (two callers at their cap; writes keep the rest of a small machine).
+    /// </summary>
+    public ConcurrencyCap? ExpensiveReads { get; init; } = new(PerIdentity: 2, Total: 4);
+}
+
+/// <summary>At most <paramref name="PerIdentity"/> requests of one identity, and <paramref name="Total"/> in all, in flight at once.</summary>
+public sealed record ConcurrencyCap(int PerIdentity, int Total)
+{
+    /// <summary>Checks the two numbers: each at least 1, and the total at least the per-identity cap.</summary>
+    public static ConcurrencyCap Of(int perIdentity, int total)
+    {
+        if (perIdentity < 1 || total < 1)
+        {
+            throw new ArgumentException($"a concurrency cap of {Math.Min(perIdentity, total)} would refuse every request; give at least 1");
+        }
+
+        if (total < perIdentity)
+        {
+            throw new ArgumentException($"the total cap ({total}) is below the per-identity cap ({perIdentity}): one identity could never reach its own");
+        }
+
+        return new ConcurrencyCap(perIdentity, total);
+    }
+
+    public override string ToString() => $"{PerIdentity} per identity, {Total} in all";
 }
 
 /// <summary>A token bucket: holds at most <paramref name="Burst"/> tokens, and gains <paramref name="Tokens"/> every <paramref name="Period"/>.</summary>

@@ -8,9 +8,10 @@ namespace MlLedger.Api.Http;
 
 /// <summary>
 /// Per-identity token buckets: one for writes (every method but GET, HEAD and OPTIONS, so a new write endpoint is
-/// limited without naming it), one for report downloads (<see cref="Reports"/>, named by the reports group). The
-/// limiter runs after authorization, so a caller without a valid token is 401 and a forbidden one 403, never 429.
-/// A refused request is answered 429 with Retry-After and reaches no handler: it stores nothing.
+/// limited without naming it), one for report downloads (<see cref="Reports"/>, named by the reports group); and caps
+/// on the expensive reads in flight (<see cref="ExpensiveReads"/>). The limiter runs after authorization, so a caller
+/// without a valid token is 401 and a forbidden one 403, never 429. A refused request is answered 429 with
+/// Retry-After and reaches no handler: it stores nothing and starts nothing.
 /// </summary>
 internal static class RateLimiting
 {
@@ -23,12 +24,19 @@ internal static class RateLimiting
     /// </summary>
     private static readonly TimeSpan ReplenishmentTick = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>When to ask again after a concurrency cap refused: no time is known, and a refusal costs next to nothing.</summary>
+    public const int BusyRetryAfterSeconds = 5;
+
     public static IServiceCollection AddLedgerRateLimits(this IServiceCollection services, RateLimits limits) =>
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                IsRead(http.Request.Method) ? RateLimitPartition.GetNoLimiter("reads") : Partition("write", http, limits.Writes));
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+            [
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    IsRead(http.Request.Method) ? RateLimitPartition.GetNoLimiter("reads") : Partition("write", http, limits.Writes)),
+                .. ExpensiveReads.Limiters(limits.ExpensiveReads, Identity),
+            ]);
             options.AddPolicy(Reports, http => Partition("report", http, limits.Reports));
             options.OnRejected = Reject;
         });
@@ -59,6 +67,12 @@ internal static class RateLimiting
     private static async ValueTask Reject(OnRejectedContext context, CancellationToken ct)
     {
         var http = context.HttpContext;
+        if (context.Lease.TryGetMetadata(ExpensiveReads.Refusal, out var cap) && cap is not null)
+        {
+            await Busy(http, cap);
+            return;
+        }
+
         var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (long)Math.Ceiling((wait + ReplenishmentTick).TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -66,6 +80,26 @@ internal static class RateLimiting
         await Problems.Of(StatusCodes.Status429TooManyRequests, "rate-limited",
                 $"Too many {what} from this identity; retry after {seconds} s.",
                 new Dictionary<string, object?> { ["retryAfter"] = seconds })
+            .ExecuteAsync(http);
+    }
+
+    private static async Task Busy(HttpContext http, CapRefusal cap)
+    {
+        http.Response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        var detail = cap.Scope switch
+        {
+            CapScope.Identity => $"This identity already has {cap.Limit} expensive reads in flight (exports, verifications, reports, replays, lineage); " +
+                                 "retry when one has finished",
+            CapScope.Ledger => $"The ledger is serving its maximum of {cap.Limit} expensive reads at once; retry shortly",
+            _ => "This request runs one at a time across the ledger, and one is running; retry when it has finished",
+        };
+        await Problems.Of(StatusCodes.Status429TooManyRequests, "too-many-concurrent", $"{detail} (Retry-After {BusyRetryAfterSeconds} s).",
+                new Dictionary<string, object?>
+                {
+                    ["retryAfter"] = BusyRetryAfterSeconds,
+                    ["scope"] = cap.Scope.ToString().ToLowerInvariant(),
+                    ["limit"] = cap.Limit,
+                })
             .ExecuteAsync(http);
     }
 }

@@ -20,10 +20,10 @@ internal static class LineageEndpoints
 
     public static void MapLineage(this WebApplication app)
     {
-        app.MapGet("/v1/lineage/{kind}/{id}", Get).RequireAuthorization(LedgerPolicies.Read)
+        app.MapGet("/v1/lineage/{kind}/{id}", Get).RequireAuthorization(LedgerPolicies.Read).CapConcurrency()
             .WithSummary("A lineage subgraph: nodes and edges upstream and/or downstream of a dataset, model version (model@version), " +
                          "promotion, deployment, approval or policy decision (by entry seq), as of a tree size or a time.");
-        app.MapGet("/v1/datasets/{id}/impact", Impact.Get).RequireAuthorization(LedgerPolicies.Read)
+        app.MapGet("/v1/datasets/{id}/impact", Impact.Get).RequireAuthorization(LedgerPolicies.Read).CapConcurrency()
             .WithSummary("Impact analysis: the model versions trained or evaluated on a dataset (directly or through derived datasets), " +
                          "and which of them are deployed now, where.");
     }

@@ -27,10 +27,10 @@ public sealed record LineageGraph(IReadOnlyList<LineageNodeView> Nodes, IReadOnl
 }
 
 /// <summary>The graph reached more nodes than a query may return (or, for a report, goes deeper than a walk may go).</summary>
-public sealed class LineageTooLargeException(int limit, int depth, bool tooDeep = false)
+public sealed class LineageTooLargeException(int limit, int depth, bool tooDeep = false, bool edges = false)
     : Exception(tooDeep
         ? $"The lineage graph goes on past depth {depth}."
-        : $"The lineage graph has more than {limit} nodes within depth {depth}; ask for a smaller depth or one direction.")
+        : $"The lineage graph has more than {limit} {(edges ? "edges" : "nodes")} within depth {depth}; ask for a smaller depth or one direction.")
 {
     public int Limit { get; } = limit;
 
@@ -49,6 +49,9 @@ internal sealed class LineageQuery(LedgerDatabase database, string schema)
     public const int MaxNodes = 10_000;
     public const int MaxDepth = 64;
 
+    /// <summary>Edges between the nodes of one answer: ten per node at the node limit (a model version has a few datasets).</summary>
+    public const int MaxEdges = 100_000;
+
     private readonly string _nodes = $"{LogSchema.Quote(schema)}.{LineageSchema.Nodes}";
     private readonly string _edges = $"{LogSchema.Quote(schema)}.{LineageSchema.Edges}";
     private readonly string _leaves = $"{LogSchema.Quote(schema)}.{LogSchema.Leaves}";
@@ -62,11 +65,11 @@ internal sealed class LineageQuery(LedgerDatabase database, string schema)
     /// <param name="relations">Follow only these relations (null: all).</param>
     public async Task<LineageGraph> Walk(
         string subject, bool upstream, bool downstream, int depth, LineageCut cut, CancellationToken ct, int limit = MaxNodes,
-        IReadOnlyCollection<string>? relations = null)
+        IReadOnlyCollection<string>? relations = null, int edgeLimit = MaxEdges)
     {
         var visited = new HashSet<string>(StringComparer.Ordinal) { subject };
         var edges = new Dictionary<(string, string, string), long>();
-        var walk = new Walking(cut, relations?.ToArray(), depth, limit, visited, edges);
+        var walk = new Walking(cut, relations?.ToArray(), depth, limit, edgeLimit, visited, edges);
         var truncated = upstream && await Expand(subject, towardsSources: true, walk, ct);
         truncated |= downstream && await Expand(subject, towardsSources: false, walk, ct);
 
@@ -83,12 +86,12 @@ internal sealed class LineageQuery(LedgerDatabase database, string schema)
     }
 
     private sealed record Walking(
-        LineageCut Cut, string[]? Relations, int Depth, int Limit, HashSet<string> Visited, Dictionary<(string, string, string), long> Edges);
+        LineageCut Cut, string[]? Relations, int Depth, int Limit, int EdgeLimit, HashSet<string> Visited, Dictionary<(string, string, string), long> Edges);
 
     /// <returns>True when edges go on past the depth limit.</returns>
     private async Task<bool> Expand(string subject, bool towardsSources, Walking walk, CancellationToken ct)
     {
-        var (cut, relations, depth, limit, visited, edges) = walk;
+        var (cut, relations, depth, limit, edgeLimit, visited, edges) = walk;
         var seen = new HashSet<string>(StringComparer.Ordinal) { subject };
         var frontier = new List<string> { subject };
         var from = towardsSources ? "target" : "source";
@@ -108,6 +111,11 @@ internal sealed class LineageQuery(LedgerDatabase database, string schema)
                     var key = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
                     var seq = reader.GetInt64(3);
                     edges[key] = edges.TryGetValue(key, out var known) ? Math.Min(known, seq) : seq;
+                    if (edges.Count > edgeLimit)
+                    {
+                        throw new LineageTooLargeException(edgeLimit, depth, edges: true);
+                    }
+
                     var other = towardsSources ? key.Item1 : key.Item2;
                     if (seen.Add(other))
                     {

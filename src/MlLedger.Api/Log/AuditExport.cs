@@ -24,7 +24,8 @@ internal static class AuditExport
     }
 
     /// <summary>
-    /// The stored entries of the leaves [from, to), in log order, read in pages of <see cref="Page"/> leaves so that no
+    /// The stored entries of the leaves [from, to), in log order, read in pages (<see cref="PageBudget"/>: at most 1,000
+    /// entries and about 8 Mi characters each, however large the entries are) so that one page is in memory and no
     /// connection or snapshot is held while a slow client downloads. A leaf whose entry is no longer stored is left
     /// out (the verifier names the missing index); an unreadable envelope is written as it can be read, for the
     /// verifier to refuse.
@@ -32,18 +33,23 @@ internal static class AuditExport
     private static async IAsyncEnumerable<AuditEntry> Entries(
         LogStore log, LedgerDatabase database, long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        for (var start = from; start < to; start += Page)
+        var budget = database.NewPageBudget();
+        for (var start = from; start < to;)
         {
-            foreach (var entry in await ReadPage(log, database, start, Math.Min(to, start + Page), ct))
+            var asked = (int)Math.Min(budget.NextRows, to - start);
+            var (entries, next) = await ReadPage(log, database, start, start + asked, budget, ct);
+            foreach (var entry in entries)
             {
                 yield return entry;
             }
+
+            start = next;
         }
     }
 
-    private const int Page = 2_000;
-
-    private static async Task<List<AuditEntry>> ReadPage(LogStore log, LedgerDatabase database, long from, long to, CancellationToken ct)
+    /// <summary>The entries of the leaves [from, to) up to the page's budget, and the leaf the next page starts at.</summary>
+    private static async Task<(List<AuditEntry> Entries, long Next)> ReadPage(
+        LogStore log, LedgerDatabase database, long from, long to, PageBudget budget, CancellationToken ct)
     {
         await using var command = database.Source.CreateCommand(
             "SELECT l.idx, l.seq, e.stream_id, e.version, e.type, e.data::text, e.headers::text " +
@@ -51,10 +57,12 @@ internal static class AuditExport
             "WHERE l.idx >= $1 AND l.idx < $2 ORDER BY l.idx");
         command.Parameters.AddWithValue(from);
         command.Parameters.AddWithValue(to);
-        var entries = new List<AuditEntry>(Page);
+        var entries = new List<AuditEntry>();
+        long chars = 0;
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
+            var data = reader.GetString(5);
             var headers = reader.IsDBNull(6) ? null : reader.GetString(6);
             DsseEnvelope envelope;
             try
@@ -66,10 +74,17 @@ internal static class AuditExport
                 envelope = new DsseEnvelope("", [], []);
             }
 
-            entries.Add(new AuditEntry(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3),
-                reader.GetString(4), reader.GetString(5), envelope));
+            var index = reader.GetInt64(0);
+            entries.Add(new AuditEntry(index, reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), data, envelope));
+            chars += data.Length + (headers?.Length ?? 0);
+            if (budget.IsFull(chars))
+            {
+                budget.Read(entries.Count, cut: true);
+                return (entries, index + 1);
+            }
         }
 
-        return entries;
+        budget.Read(entries.Count, cut: false);
+        return (entries, to);
     }
 }

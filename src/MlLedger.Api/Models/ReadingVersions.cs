@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Marten;
+using MlLedger.Api.Hosting;
 using MlLedger.Api.Http;
+using MlLedger.Api.Storage;
 using MlLedger.Domain;
 using MlLedger.Domain.Models;
 
@@ -14,9 +16,14 @@ public sealed record ModelVersionDetails(
 
 internal static class ReadingVersions
 {
-    public static async Task<IResult> Handle(string name, string version, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Handle(string name, string version, IQuerySession session, LedgerDatabase database, ReadLimits limits, CancellationToken ct)
     {
         var key = StreamKeys.ModelVersion(name, version);
+        if (await ReadModelSizes.Refusal<ModelVersion>(session, database, limits, key, $"Model version {name}@{version}", key, ct) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         var m = await session.LoadAsync<ModelVersion>(key, ct);
         if (m is not { Registered: true })
         {

@@ -87,8 +87,16 @@ internal static class Replaying
         var onRecorded = facts is null ? null : PolicyEngine.Evaluate(set, facts);
         var onLedger = PolicyEngine.Evaluate(set, rebuilt);
         var differences = Differences(decision, onLedger).Concat(onRecorded is null ? [] : Differences(decision, onRecorded)).Distinct().ToList();
-        var verification = EntryEndpoints.StreamVerification(row.StreamKey!, await database.ReadStream(row.StreamKey!, ct), trusted);
-        var entryVerified = verification.Entries.Any(e => e.Seq == seq && e.IsValid);
+        // the entry's stream is verified up to the entry (what comes after it cannot change its result), a page at a time
+        var entryVerified = false;
+        await foreach (var (_, entry) in StreamsVerification.Verify(database, trusted, row.StreamKey!, ct))
+        {
+            if (entry.Seq == seq)
+            {
+                entryVerified = entry.IsValid;
+                break;
+            }
+        }
 
         return TypedResults.Ok(new DecisionReplay(
             seq, row.StreamKey!, row.Version, row.EventTypeName, entryVerified, decision.PolicySetDigest, decision.Allowed, decision.Summary,

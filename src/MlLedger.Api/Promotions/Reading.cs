@@ -1,5 +1,7 @@
 using Marten;
+using MlLedger.Api.Hosting;
 using MlLedger.Api.Http;
+using MlLedger.Api.Storage;
 using MlLedger.Domain;
 using MlLedger.Domain.Policies;
 using MlLedger.Domain.Promotions;
@@ -14,9 +16,14 @@ public sealed record PromotionDetails(
 
 internal static class Reading
 {
-    public static async Task<IResult> Handle(string id, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Handle(string id, IQuerySession session, LedgerDatabase database, ReadLimits limits, CancellationToken ct)
     {
         var key = StreamKeys.Promotion(id);
+        if (await ReadModelSizes.Refusal<Promotion>(session, database, limits, key, $"Promotion {id}", key, ct) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         var p = await session.LoadAsync<Promotion>(key, ct);
         if (p is null || p.Status == PromotionStatus.None)
         {

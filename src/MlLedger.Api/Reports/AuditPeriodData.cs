@@ -25,7 +25,7 @@ internal static class AuditPeriodData
     {
         // only the streams active around the period are read (then every entry of theirs, to know where each stands)
         var active = await entries.StreamsStoredBetween(Types, basis, from, to, StoredTimeMargin, ct);
-        var read = (await entries.OfStreams(active, basis, ct, deploymentDecisions: false)).Where(e => Types.Contains(e.EventType, StringComparer.Ordinal)).ToList();
+        var read = (await entries.OfStreams(active, basis, ct, decisions: false)).Where(e => Types.Contains(e.EventType, StringComparer.Ordinal)).ToList();
         bool In(DateTimeOffset at) => at >= from && at < to;
 
         var cited = new SortedDictionary<long, LedgerEntry>();

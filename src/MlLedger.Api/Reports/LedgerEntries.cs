@@ -1,6 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using MlLedger.Domain.Deployments;
+using MlLedger.Domain.Policies;
+using MlLedger.Domain.Promotions;
 using MlLedger.Api.Keys;
 using MlLedger.Api.Ledger;
 using MlLedger.Api.Log;
@@ -27,20 +30,31 @@ internal sealed record LedgerEntry(
 /// <summary>An entry's envelope does not match its leaf or its row: the report is not issued (run the log self-check).</summary>
 internal sealed class ReportIntegrityException(string message) : Exception(message);
 
+/// <summary>A report would read more than its limit of entries (<see cref="Hosting.ReadLimits.ReportEntries"/>): it is not issued (422).</summary>
+internal sealed class ReportTooLargeException(int limit) : Exception($"The report would read more than {limit:N0} entries.")
+{
+    public int Limit { get; } = limit;
+}
+
 /// <summary>
 /// Reads the entries a report rests on, up to a cut (the sequence number of the last leaf under its checkpoint). Each
 /// entry's event is taken from its signed envelope, and the leaf rebuilt from that envelope must hash to the stored
 /// leaf hash, so what a report prints is what the checkpoint commits to.
 /// </summary>
-internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, string schema)
+/// <param name="maxEntries">The most entries one report reads (<see cref="Hosting.ReadLimits.ReportEntries"/>).</param>
+internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, string schema, int maxEntries)
 {
-    private static readonly JsonSerializerOptions Json = LedgerJson.Create();
+    /// <summary>
+    /// Events as reports read them: without the facts a decision was taken on (every evaluation and check the model version
+    /// had; kilobytes to hundreds of kilobytes each), which no report prints.
+    /// </summary>
+    private static readonly JsonSerializerOptions Json = Without("facts");
 
     /// <summary>
-    /// The same, but deployments are read without the policy decision and facts they carry (kilobytes each), for
-    /// reports that print deployments as rows and not their decisions.
+    /// The same, and without the decisions themselves, for reports that print promotions and deployments as rows and
+    /// not their decisions.
     /// </summary>
-    private static readonly JsonSerializerOptions JsonWithoutDecisions = WithoutDecisions();
+    private static readonly JsonSerializerOptions JsonWithoutDecisions = Without("facts", "decision");
     private readonly string _schema = LogSchema.Quote(schema);
 
     private string Select =>
@@ -49,15 +63,18 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
         $"JOIN {_schema}.{LogSchema.Nodes} n ON n.level = 0 AND n.idx = l.idx ";
 
     /// <summary>Every entry of <paramref name="streams"/> under the report's checkpoint, in sequence order.</summary>
-    /// <param name="deploymentDecisions">False: deployments come without their decision and facts (null).</param>
+    /// <param name="decisions">False: policy decisions come without their decision (null), as without their facts.</param>
+    /// <exception cref="ReportTooLargeException">The streams hold more than <c>maxEntries</c> entries under the checkpoint.</exception>
     public async Task<IReadOnlyList<LedgerEntry>> OfStreams(
-        IReadOnlyCollection<string> streams, ReportBasis basis, CancellationToken ct, bool deploymentDecisions = true)
+        IReadOnlyCollection<string> streams, ReportBasis basis, CancellationToken ct, bool decisions = true)
     {
-        await using var command = database.Source.CreateCommand(Select + "WHERE e.stream_id = ANY($1) AND e.seq_id <= $2 AND l.idx < $3 ORDER BY e.seq_id");
+        await using var command = database.Source.CreateCommand(Select + "WHERE e.stream_id = ANY($1) AND e.seq_id <= $2 AND l.idx < $3 ORDER BY e.seq_id LIMIT $4");
         command.Parameters.AddWithValue(streams.Distinct(StringComparer.Ordinal).ToArray());
         command.Parameters.AddWithValue(basis.Cut);
         command.Parameters.AddWithValue(basis.TreeSize);
-        return await Read(command, deploymentDecisions ? Json : JsonWithoutDecisions, ct);
+        command.Parameters.AddWithValue(maxEntries + 1);
+        var read = await Read(command, decisions ? Json : JsonWithoutDecisions, ct);
+        return read.Count > maxEntries ? throw new ReportTooLargeException(maxEntries) : read;
     }
 
     /// <summary>
@@ -99,18 +116,24 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
 
     /// <summary>
     /// Reads the rows and decodes them while reading continues: each batch of rows is decoded on the thread pool as soon
-    /// as it is read (decoding is hashing and JSON), and the batches are put back together in order.
+    /// as it is read (decoding is hashing and JSON), and the batches are put back together in order. At most a batch per
+    /// core waits to be decoded: reading waits for decoding rather than holding every signed envelope at once.
     /// </summary>
     private async Task<IReadOnlyList<LedgerEntry>> Read(NpgsqlCommand command, JsonSerializerOptions json, CancellationToken ct)
     {
         var trusted = keys.Current.Trusted;
         var decoded = new List<Task<LedgerEntry[]>>();
         var rows = new List<(long Seq, long Index, byte[] Hash, string Stream, long Version, string Type, string? Envelope)>(Batch);
-        void Decode()
+        async Task Decode()
         {
             var batch = rows;
             decoded.Add(Task.Run(() => batch.Select(r => LedgerEntries.Decode(r, trusted, json)).ToArray(), ct));
             rows = new(Batch);
+            var waiting = decoded.Count(t => !t.IsCompleted);
+            if (waiting > Environment.ProcessorCount)
+            {
+                await decoded.First(t => !t.IsCompleted);
+            }
         }
 
         await using (var reader = await command.ExecuteReaderAsync(ct))
@@ -121,14 +144,14 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
                     reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
                 if (rows.Count == Batch)
                 {
-                    Decode();
+                    await Decode();
                 }
             }
         }
 
         if (rows.Count > 0)
         {
-            Decode();
+            await Decode();
         }
 
         var batches = await Task.WhenAll(decoded);
@@ -185,8 +208,13 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
             signed.Actor, signed.OccurredAt);
     }
 
-    private static JsonSerializerOptions WithoutDecisions()
+    /// <summary>
+    /// Event options that skip the named properties of the decision events (promotion and deployment decisions, pipeline
+    /// checks) without building them: each is read past and left null.
+    /// </summary>
+    private static JsonSerializerOptions Without(params string[] skipped)
     {
+        Type[] decisionEvents = [typeof(PolicyEvaluated), typeof(DeploymentRecorded), typeof(DeploymentBlocked), typeof(PolicyCheckPerformed)];
         var options = LedgerJson.Create();
         options.TypeInfoResolver = new DefaultJsonTypeInfoResolver
         {
@@ -194,15 +222,31 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
             {
                 info =>
                 {
-                    if (info.Type == typeof(DeploymentBlocked) || info.Type == typeof(DeploymentRecorded))
+                    if (!decisionEvents.Contains(info.Type))
                     {
-                        // init-only properties, not constructor parameters: left out, they stay null
-                        info.Properties.Remove(info.Properties.Single(p => p.Name == "decision"));
-                        info.Properties.Remove(info.Properties.Single(p => p.Name == "facts"));
+                        return;
+                    }
+
+                    foreach (var property in info.Properties.Where(p => skipped.Contains(p.Name, StringComparer.Ordinal)))
+                    {
+                        property.CustomConverter = (JsonConverter)Activator.CreateInstance(typeof(Skipped<>).MakeGenericType(property.PropertyType))!;
                     }
                 },
             },
         };
         return options;
+    }
+
+    /// <summary>Reads past a value and answers null; events read with it are never written back.</summary>
+    private sealed class Skipped<T> : JsonConverter<T> where T : class
+    {
+        public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+            throw new NotSupportedException("events read for a report are not written back");
     }
 }

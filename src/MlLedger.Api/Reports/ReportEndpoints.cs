@@ -27,7 +27,8 @@ internal static class ReportEndpoints
     public static void MapReports(this WebApplication app)
     {
         var reports = app.MapGroup("/v1/reports").RequireAuthorization(LedgerPolicies.Audit)
-            .RequireRateLimiting(RateLimiting.Reports); // a report is a write (ReportIssued) and the costliest request
+            .RequireRateLimiting(RateLimiting.Reports) // a report is a write (ReportIssued) and the costliest request
+            .CapConcurrency();
         reports.MapGet("/compliance/{model}/{version}.pdf", Compliance)
             .WithSummary("A model version's compliance report (PDF) as of the latest checkpoint, or the checkpoint of tree size asOf.").AnswersPdf();
         reports.MapGet("/audit-period.pdf", AuditPeriod)
@@ -109,6 +110,13 @@ internal static class ReportEndpoints
         catch (LineageTooLargeException tooLarge)
         {
             return tooLarge.Problem("The report was not issued: ", " A report never prints part of a lineage as if it were all of it.");
+        }
+        catch (ReportTooLargeException tooLarge)
+        {
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "report-too-large",
+                $"The report was not issued: it would read more than {tooLarge.Limit:N0} entries, and a report is laid out in memory as a whole. " +
+                "Ask for a shorter period (audit period), or read the entries through GET /v1/export.",
+                new Dictionary<string, object?> { ["limit"] = tooLarge.Limit });
         }
         catch (ReportIntegrityException broken)
         {

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using MlLedger.Api.Hosting;
 using MlLedger.Api.Ledger;
 using MlLedger.Integrity.Dsse;
 using MlLedger.Integrity.Entries;
@@ -13,7 +15,7 @@ public sealed record StoredRow(long Seq, string StreamKey, long Version, string 
 /// Direct reads of the event table. Verification reads the stored rows, not Marten's deserialised
 /// objects, so that a change to the stored JSON cannot be hidden by a lenient deserialiser.
 /// </summary>
-public sealed class LedgerDatabase(string connectionString, string schema) : IDisposable
+public sealed class LedgerDatabase(string connectionString, string schema, ReadLimits? limits = null) : IDisposable
 {
     private const string Columns = "seq_id, stream_id, version, type, data::text, headers::text, timestamp";
 
@@ -27,6 +29,9 @@ public sealed class LedgerDatabase(string connectionString, string schema) : IDi
 
     private string Events => EventsTable;
 
+    /// <summary>A fresh budget for one read over the ledger, in pages of the configured size.</summary>
+    public PageBudget NewPageBudget() => new(limits ?? ReadLimits.Default);
+
     /// <summary>The quoted name of Marten's event table.</summary>
     public string EventsTable => $"{new NpgsqlCommandBuilder().QuoteIdentifier(schema)}.mt_events";
 
@@ -34,28 +39,42 @@ public sealed class LedgerDatabase(string connectionString, string schema) : IDi
     {
         await using var command = Source.CreateCommand($"SELECT {Columns} FROM {Events} WHERE seq_id = $1 AND stream_id <> '{TombstoneStream}'");
         command.Parameters.AddWithValue(seq);
-        var rows = await Read(command, ct);
+        var (rows, _) = await Read(command, budget: null, ct);
         return rows.Count == 0 ? null : rows[0];
     }
 
-    public async Task<IReadOnlyList<StoredRow>> ReadStream(string streamKey, CancellationToken ct)
+    /// <summary>
+    /// Every stored row of one stream (null: of every stream but Marten's placeholders), in stream and version order,
+    /// read a page at a time (<see cref="PageBudget"/>): only one page is in memory, and no connection is held between
+    /// pages. Each page is a snapshot of its own: entries appended meanwhile are read if the walk has not passed them.
+    /// </summary>
+    public async IAsyncEnumerable<StoredRow> StreamRows(string? streamKey, [EnumeratorCancellation] CancellationToken ct)
     {
-        await using var command = Source.CreateCommand($"SELECT {Columns} FROM {Events} WHERE stream_id = $1 ORDER BY version");
-        command.Parameters.AddWithValue(streamKey);
-        return await Read(command, ct);
-    }
-
-    public async Task<IReadOnlyList<string>> ListStreams(CancellationToken ct)
-    {
-        await using var command = Source.CreateCommand($"SELECT DISTINCT stream_id FROM {Events} WHERE stream_id <> '{TombstoneStream}' ORDER BY stream_id");
-        var streams = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        var budget = NewPageBudget();
+        var (afterStream, afterVersion) = (streamKey ?? "", 0L);
+        while (true)
         {
-            streams.Add(reader.GetString(0));
-        }
+            await using var command = streamKey is null
+                ? Source.CreateCommand($"SELECT {Columns} FROM {Events} WHERE stream_id <> '{TombstoneStream}' AND (stream_id, version) > ($1, $2) " +
+                                      "ORDER BY stream_id, version LIMIT $3")
+                : Source.CreateCommand($"SELECT {Columns} FROM {Events} WHERE stream_id = $1 AND version > $2 ORDER BY version LIMIT $3");
+            command.Parameters.AddWithValue(afterStream);
+            command.Parameters.AddWithValue(afterVersion);
+            command.Parameters.AddWithValue(budget.NextRows);
+            var asked = budget.NextRows;
+            var (rows, cut) = await Read(command, budget, ct);
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
 
-        return streams;
+            if (!cut && rows.Count < asked)
+            {
+                yield break;
+            }
+
+            (afterStream, afterVersion) = (rows[^1].StreamKey, rows[^1].Version);
+        }
     }
 
     /// <summary>The row as the verifier sees it; an unreadable envelope is left for the verifier to reject.</summary>
@@ -76,20 +95,29 @@ public sealed class LedgerDatabase(string connectionString, string schema) : IDi
         }
     }
 
-    private static async Task<IReadOnlyList<StoredRow>> Read(NpgsqlCommand command, CancellationToken ct)
+    private static async Task<(List<StoredRow> Rows, bool Cut)> Read(NpgsqlCommand command, PageBudget? budget, CancellationToken ct)
     {
         var rows = new List<StoredRow>();
+        long chars = 0;
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
+            var data = reader.GetString(4);
             var headers = reader.IsDBNull(5) ? null : reader.GetString(5);
             rows.Add(new StoredRow(
-                reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
+                reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), data,
                 Header(headers, EntryHeaders.Envelope), Header(headers, EntryHeaders.KeyId), Header(headers, EntryHeaders.Hash),
                 reader.GetFieldValue<DateTimeOffset>(6)));
+            chars += data.Length + (headers?.Length ?? 0);
+            if (budget?.IsFull(chars) == true)
+            {
+                budget.Read(rows.Count, cut: true);
+                return (rows, true);
+            }
         }
 
-        return rows;
+        budget?.Read(rows.Count, cut: false);
+        return (rows, false);
     }
 
     /// <summary>A string header of a stored row's headers JSON; null when absent or unreadable.</summary>

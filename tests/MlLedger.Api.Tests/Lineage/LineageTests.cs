@@ -170,4 +170,19 @@ public sealed class LineageTests(LedgerFixture shared) : IClassFixture<LedgerFix
         Assert.Equal(3, refused.Limit);
         Assert.InRange(fits.Nodes.Count, 4, 100);
     }
+
+    [Fact]
+    public async Task A_graph_past_the_edge_limit_is_refused_with_its_limit()
+    {
+        var life = await Lifecycles.Run(_ledger, "lin-edges");
+        var lineage = _ledger.Services.GetRequiredService<LineageQuery>();
+
+        var refused = await Assert.ThrowsAsync<LineageTooLargeException>(() =>
+            lineage.Walk($"dataset:{life.Raw}", upstream: false, downstream: true, 10, LineageCut.Now, CancellationToken.None, edgeLimit: 2));
+        var fits = await lineage.Walk($"dataset:{life.Raw}", upstream: false, downstream: true, 10, LineageCut.Now, CancellationToken.None, edgeLimit: 1000);
+
+        Assert.Equal(2, refused.Limit);
+        Assert.Contains("more than 2 edges", refused.Message, StringComparison.Ordinal);
+        Assert.InRange(fits.Edges.Count, 3, 1000);
+    }
 }

@@ -107,4 +107,28 @@ public sealed class StreamVerifierTests : IDisposable
         Assert.Equal(EntryFailureCodes.StreamVersion, failure.Code);
         Assert.Equal("Signed stream version is 1, stored stream version is 4.", failure.Message);
     }
+
+    [Fact]
+    public void Entries_given_one_at_a_time_get_the_results_of_the_whole_stream_verified_at_once()
+    {
+        var ring = new KeyRing(_old, StreamBuilder.T0, []);
+        var stored = new StreamBuilder("churn-train@3").Append(new EntrySealer(ring), 5).Stored;
+        stored[2] = stored[2] with { EventDataJson = "{}" };
+        stored.RemoveAt(3); // the entry after the edited one is gone: the last one's version and link fail
+        var atOnce = StreamVerifier.Verify("churn-train@3", stored, TrustedKeys.From(ring));
+
+        using var verifier = new StreamEntryVerifier("churn-train@3", TrustedKeys.From(ring));
+        var valid = new List<bool>();
+        var oneByOne = stored.Select(entry =>
+        {
+            var result = verifier.Next(entry);
+            valid.Add(verifier.IsValid);
+            return result;
+        }).ToList();
+
+        Assert.Equal(atOnce.Entries.Select(e => (e.Seq, e.IsValid, string.Join(",", e.Failures.Select(f => f.Code)))),
+            oneByOne.Select(e => (e.Seq, e.IsValid, string.Join(",", e.Failures.Select(f => f.Code)))));
+        Assert.Equal([true, true, false, false], valid);
+        Assert.Equal([EntryFailureCodes.VersionGap, EntryFailureCodes.ChainBroken], oneByOne[3].Failures.Select(f => f.Code));
+    }
 }
