@@ -10,7 +10,8 @@ internal readonly record struct VerifiedEntry(string StreamId, EntryVerification
 
 /// <summary>
 /// Verifies stored entries stream by stream against the key ring, reading the rows a page at a time and checking each
-/// entry as it is read (<see cref="StreamEntryVerifier"/>): memory does not grow with a stream or with the ledger.
+/// entry as it is read (<see cref="StreamEntryVerifier"/>, one for every stream, so each key is imported once): memory
+/// does not grow with a stream or with the ledger.
 /// A row whose envelope is missing or unreadable fails on its own and is left out of its stream's chain.
 /// </summary>
 internal static class StreamsVerification
@@ -25,10 +26,14 @@ internal static class StreamsVerification
         {
             await foreach (var row in database.StreamRows(stream, ct))
             {
-                if (verifier is null || row.StreamKey != current)
+                if (verifier is null)
                 {
-                    verifier?.Dispose();
                     verifier = new StreamEntryVerifier(row.StreamKey, trusted);
+                    current = row.StreamKey;
+                }
+                else if (row.StreamKey != current)
+                {
+                    verifier.StartStream(row.StreamKey);
                     current = row.StreamKey;
                 }
 
