@@ -52,7 +52,7 @@ internal static class AuditExport
         LogStore log, LedgerDatabase database, long from, long to, PageBudget budget, CancellationToken ct)
     {
         await using var command = database.Source.CreateCommand(
-            "SELECT l.idx, l.seq, e.stream_id, e.version, e.type, e.data::text, e.headers::text " +
+            $"SELECT l.idx, l.seq, e.stream_id, e.version, e.type, e.data::text, {EntryHeaders.Sql("e.headers", EntryHeaders.Envelope)} " +
             $"FROM {log.Table(LogSchema.Leaves)} l JOIN {database.EventsTable} e ON e.seq_id = l.seq " +
             "WHERE l.idx >= $1 AND l.idx < $2 ORDER BY l.idx");
         command.Parameters.AddWithValue(from);
@@ -63,11 +63,11 @@ internal static class AuditExport
         while (await reader.ReadAsync(ct))
         {
             var data = reader.GetString(5);
-            var headers = reader.IsDBNull(6) ? null : reader.GetString(6);
+            var envelopeJson = reader.IsDBNull(6) ? null : reader.GetString(6);
             DsseEnvelope envelope;
             try
             {
-                envelope = EntryHeaders.ParseEnvelope(headers) ?? new DsseEnvelope("", [], []);
+                envelope = EntryHeaders.ParseEnvelope(envelopeJson) ?? new DsseEnvelope("", [], []);
             }
             catch (FormatException)
             {
@@ -76,7 +76,7 @@ internal static class AuditExport
 
             var index = reader.GetInt64(0);
             entries.Add(new AuditEntry(index, reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), data, envelope));
-            chars += data.Length + (headers?.Length ?? 0);
+            chars += data.Length + (envelopeJson?.Length ?? 0);
             if (budget.IsFull(chars))
             {
                 budget.Read(entries.Count, cut: true);

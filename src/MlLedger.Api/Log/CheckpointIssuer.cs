@@ -75,7 +75,7 @@ internal sealed partial class CheckpointIssuer(
 
         var range = await Prefix(latest, ct);
         var previousSeq = from == 0 ? 0 : await log.SequenceAt(from - 1, ct) ?? 0;
-        await foreach (var (index, seq, storedLeafHash, headers) in log.Leaves(from, state.Size, ct))
+        await foreach (var (index, seq, storedLeafHash, envelopeJson) in log.Leaves(from, state.Size, ct))
         {
             if (index != range.Size)
             {
@@ -89,12 +89,12 @@ internal sealed partial class CheckpointIssuer(
             }
 
             previousSeq = seq;
-            var leaf = LedgerLeaves.Rebuild(trusted, headers, out var why);
+            var leaf = LedgerLeaves.Rebuild(trusted, envelopeJson, out var why);
             if (leaf is null && !ReferenceEquals(keys.Current.Trusted, trusted))
             {
                 // the keys were rotated since this attempt began: the entry may be signed by the new key
                 trusted = keys.Current.Trusted;
-                leaf = LedgerLeaves.Rebuild(trusted, headers, out why);
+                leaf = LedgerLeaves.Rebuild(trusted, envelopeJson, out why);
             }
 
             if (leaf is null)

@@ -15,12 +15,12 @@ internal static class LedgerLeaves
     /// The leaf bytes, or null with the reason the entry cannot be a leaf of this ledger's log. Without
     /// <paramref name="verifySignature"/> the signer is still looked up but its signature is left to a check that follows.
     /// </summary>
-    public static byte[]? Rebuild(TrustedKeys trusted, string? headersJson, out string why, bool verifySignature = true)
+    public static byte[]? Rebuild(TrustedKeys trusted, string? envelopeJson, out string why, bool verifySignature = true)
     {
         DsseEnvelope? envelope;
         try
         {
-            envelope = EntryHeaders.ParseEnvelope(headersJson);
+            envelope = EntryHeaders.ParseEnvelope(envelopeJson);
         }
         catch (FormatException e)
         {

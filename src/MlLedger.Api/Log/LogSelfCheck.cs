@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using MlLedger.Api.Keys;
+using MlLedger.Api.Ledger;
 using MlLedger.Api.Storage;
 using MlLedger.Integrity.Audit;
 using MlLedger.Integrity.Checkpoints;
@@ -45,7 +46,7 @@ internal sealed class LogSelfCheck(LedgerDatabase database, LogStore log, Ledger
         long pending = 0;
         long lastSeq = 0;
         await using var command = database.Source.CreateCommand(
-            $"SELECT l.idx, l.seq, n.hash, e.seq_id, e.stream_id, e.version, e.headers::text " +
+            $"SELECT l.idx, l.seq, n.hash, e.seq_id, e.stream_id, e.version, {EntryHeaders.Sql("e.headers", EntryHeaders.Envelope)} " +
             $"FROM {log.Table(LogSchema.Leaves)} l " +
             $"JOIN {log.Table(LogSchema.Nodes)} n ON n.level = 0 AND n.idx = l.idx " +
             $"FULL OUTER JOIN {database.EventsTable} e ON e.seq_id = l.seq " +

@@ -1,4 +1,5 @@
 using Marten;
+using MlLedger.Api.Ledger;
 using MlLedger.Api.Storage;
 using MlLedger.Integrity.Merkle;
 using Npgsql;
@@ -73,13 +74,13 @@ internal sealed class LogStore(LedgerDatabase database, IDocumentStore store, st
 
     /// <summary>
     /// Leaves [from, to) in index order: index, the entry's sequence number, stored leaf hash (null when missing),
-    /// the entry's headers (null when deleted).
+    /// the envelope JSON its entry's headers hold (null when the entry is deleted or has none).
     /// </summary>
-    public async IAsyncEnumerable<(long Index, long Seq, byte[]? LeafHash, string? Headers)> Leaves(
+    public async IAsyncEnumerable<(long Index, long Seq, byte[]? LeafHash, string? EnvelopeJson)> Leaves(
         long from, long to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var command = database.Source.CreateCommand(
-            $"SELECT l.idx, l.seq, n.hash, e.headers::text FROM {Table(LogSchema.Leaves)} l " +
+            $"SELECT l.idx, l.seq, n.hash, {EntryHeaders.Sql("e.headers", EntryHeaders.Envelope)} FROM {Table(LogSchema.Leaves)} l " +
             $"LEFT JOIN {Table(LogSchema.Nodes)} n ON n.level = 0 AND n.idx = l.idx " +
             $"LEFT JOIN {database.EventsTable} e ON e.seq_id = l.seq " +
             "WHERE l.idx >= $1 AND l.idx < $2 ORDER BY l.idx");

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using MlLedger.Api.Hosting;
 using MlLedger.Api.Ledger;
 using MlLedger.Integrity.Dsse;
@@ -17,7 +16,9 @@ public sealed record StoredRow(long Seq, string StreamKey, long Version, string 
 /// </summary>
 public sealed class LedgerDatabase(string connectionString, string schema, ReadLimits? limits = null) : IDisposable
 {
-    private const string Columns = "seq_id, stream_id, version, type, data::text, headers::text, timestamp";
+    private static readonly string Columns = "seq_id, stream_id, version, type, data::text, " +
+        $"{EntryHeaders.Sql("headers", EntryHeaders.Envelope)}, {EntryHeaders.Sql("headers", EntryHeaders.KeyId)}, " +
+        $"{EntryHeaders.Sql("headers", EntryHeaders.Hash)}, timestamp";
 
     /// <summary>
     /// Marten writes placeholder rows to this stream when a transaction that had reserved sequence numbers
@@ -103,12 +104,12 @@ public sealed class LedgerDatabase(string connectionString, string schema, ReadL
         while (await reader.ReadAsync(ct))
         {
             var data = reader.GetString(4);
-            var headers = reader.IsDBNull(5) ? null : reader.GetString(5);
+            var envelope = reader.IsDBNull(5) ? null : reader.GetString(5);
             rows.Add(new StoredRow(
                 reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), data,
-                Header(headers, EntryHeaders.Envelope), Header(headers, EntryHeaders.KeyId), Header(headers, EntryHeaders.Hash),
-                reader.GetFieldValue<DateTimeOffset>(6)));
-            chars += data.Length + (headers?.Length ?? 0);
+                envelope, reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.GetFieldValue<DateTimeOffset>(8)));
+            chars += data.Length + (envelope?.Length ?? 0);
             if (budget?.IsFull(chars) == true)
             {
                 budget.Read(rows.Count, cut: true);
@@ -118,28 +119,6 @@ public sealed class LedgerDatabase(string connectionString, string schema, ReadL
 
         budget?.Read(rows.Count, cut: false);
         return (rows, false);
-    }
-
-    /// <summary>A string header of a stored row's headers JSON; null when absent or unreadable.</summary>
-    public static string? Header(string? headersJson, string name)
-    {
-        if (headersJson is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(headersJson);
-            return document.RootElement.ValueKind == JsonValueKind.Object &&
-                   document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null; // unreadable headers: the verifier reports the entry as missing its envelope
-        }
     }
 
     public void Dispose() => Source.Dispose();

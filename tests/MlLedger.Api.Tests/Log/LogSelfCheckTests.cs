@@ -164,6 +164,8 @@ public sealed class LogSelfCheckTests(PostgresFixture postgres) : IAsyncLifetime
         "UPDATE mlledger.mt_events SET stream_id = (SELECT stream_id FROM mlledger.mt_events WHERE seq_id = {0}), version = 5 WHERE seq_id = {2}",
         "UPDATE mlledger.mt_events SET version = 7 WHERE seq_id = {3}",
         "UPDATE mlledger.mt_events SET headers = (SELECT headers FROM mlledger.mt_events WHERE seq_id = {0}) WHERE seq_id = {2}",
+        "UPDATE mlledger.mt_events SET headers = jsonb_set(headers, '{dsse}', (headers ->> 'dsse')::jsonb) WHERE seq_id = {1}",
+        "UPDATE mlledger.mt_events SET headers = '[]' WHERE seq_id = {3}",
     };
 
     [Theory]
