@@ -19,6 +19,7 @@ internal static class DatasetEndpoints
             .Validates<WithdrawDatasetRequest>().Produces<WriteReceipt>()
             .WithSummary("Withdraw a dataset: no new model version may name it.");
         group.MapGet("/{id}", Reading.Handle).RequireAuthorization(LedgerPolicies.Read)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("A dataset with its checks and status; the ETag is its stream version.");
     }
 

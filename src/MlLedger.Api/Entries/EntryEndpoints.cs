@@ -27,7 +27,7 @@ internal static class EntryEndpoints
         app.MapPost("/v1/keys/rotation", Keys.Rotating.Handle).RequireAuthorization(LedgerPolicies.Administer)
             .WithSummary("Replace the ledger's signing key with a fresh one; recorded as LedgerKeyRotated, signed by the key it retires.");
         app.MapGet("/v1/verification/streams", VerifyingStreams.Handle).RequireAuthorization(LedgerPolicies.Audit).CapConcurrency()
-            .Produces<StreamsVerificationReport>(StatusCodes.Status200OK)
+            .Produces<StreamsVerificationReport>(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Verify one stream (?stream=, every entry listed) or every stream (failures and totals) against the key ring: " +
                          "signatures, chain links and stored data.");
     }

@@ -21,9 +21,13 @@ internal static class LineageEndpoints
     public static void MapLineage(this WebApplication app)
     {
         app.MapGet("/v1/lineage/{kind}/{id}", Get).RequireAuthorization(LedgerPolicies.Read).CapConcurrency()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("A lineage subgraph: nodes and edges upstream and/or downstream of a dataset, model version (model@version), " +
                          "promotion, deployment, approval or policy decision (by entry seq), as of a tree size or a time.");
         app.MapGet("/v1/datasets/{id}/impact", Impact.Get).RequireAuthorization(LedgerPolicies.Read).CapConcurrency()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Impact analysis: the model versions trained or evaluated on a dataset (directly or through derived datasets), " +
                          "and which of them are deployed now, where.");
     }

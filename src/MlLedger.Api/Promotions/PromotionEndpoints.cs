@@ -19,6 +19,7 @@ internal static class PromotionEndpoints
             .Validates<WithdrawPromotionRequest>().Produces<WriteReceipt>()
             .WithSummary("Withdraw a pending promotion (its requester, or an admin).");
         group.MapGet("/{id}", Reading.Handle).RequireAuthorization(LedgerPolicies.Read)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("A promotion with every approval decision; the ETag is its stream version.");
     }
 }

@@ -58,7 +58,7 @@ internal sealed class LedgerEntries(LedgerDatabase database, LedgerKeys keys, st
     private readonly string _schema = LogSchema.Quote(schema);
 
     private string Select =>
-        $"SELECT e.seq_id, l.idx, n.hash, e.stream_id, e.version, e.type, e.headers->>'{EntryHeaders.Envelope}' FROM {database.EventsTable} e " +
+        $"SELECT e.seq_id, l.idx, n.hash, e.stream_id, e.version, e.type, {EntryHeaders.Sql("e.headers", EntryHeaders.Envelope)} FROM {database.EventsTable} e " +
         $"JOIN {_schema}.{LogSchema.Leaves} l ON l.seq = e.seq_id " +
         $"JOIN {_schema}.{LogSchema.Nodes} n ON n.level = 0 AND n.idx = l.idx ";
 

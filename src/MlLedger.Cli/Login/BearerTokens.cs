@@ -1,3 +1,5 @@
+using MlLedger.Api.Auth;
+
 namespace MlLedger.Cli.Login;
 
 /// <summary>
@@ -47,7 +49,7 @@ internal static class BearerTokens
         {
             return (await RenewAsync(login, clock, ct)).AccessToken;
         }
-        catch (LoginException e)
+        catch (Exception e) when (e is LoginException or AuthConfigurationException)
         {
             error.WriteLine($"mlledger: the login to {login.Authority} (client {login.ClientId}) expired and could not be renewed: {e.Message}");
             return null;

@@ -77,12 +77,20 @@ internal static class LoginCommand
     {
         var authority = Env(new Option<string?>("--authority") { Description = $"The OpenID provider of the login to forget (env {LoginSettings.AuthorityVariable})" }, LoginSettings.AuthorityVariable);
         var clientId = Env(new Option<string?>("--client-id") { Description = $"The client of the login to forget (env {LoginSettings.ClientIdVariable})" }, LoginSettings.ClientIdVariable);
-        var command = new Command("logout", "Forget the token of a login (without --authority and --client-id: of every login)") { authority, clientId };
+        var command = new Command("logout",
+            $"Forget the token of a login (with neither --authority nor --client-id, and neither {LoginSettings.AuthorityVariable} nor {LoginSettings.ClientIdVariable} set: of every login)")
+            { authority, clientId };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(authority) is { } a && parse.GetValue(clientId) is { } c)
+            var (a, c) = (parse.GetValue(authority), parse.GetValue(clientId));
+            if (a is not null && c is not null)
             {
                 parse.InvocationConfiguration.Output.WriteLine(TokenCache.Remove(a, c) ? $"Forgot the login to {a} (client {c})." : $"No login to {a} (client {c}) is kept.");
+            }
+            else if (a is not null || c is not null)
+            {
+                parse.InvocationConfiguration.Error.WriteLine("mlledger logout: give both --authority and --client-id to forget one login, or neither to forget every login.");
+                return ExitCodes.UsageOrConnection;
             }
             else
             {

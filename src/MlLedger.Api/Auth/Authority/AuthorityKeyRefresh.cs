@@ -22,8 +22,8 @@ internal sealed class AuthorityKeyRefresh(AuthorityKeys keys, JwtSettings jwt, T
             }
             else
             {
-                wait = retry < jwt.KeysRefresh ? retry : jwt.KeysRefresh;
-                retry *= 2;
+                wait = retry;
+                retry = retry * 2 < jwt.KeysRefresh ? retry * 2 : jwt.KeysRefresh; // capped: doubling forever would overflow in a long outage
             }
 
             try

@@ -10,6 +10,9 @@ namespace MlLedger.Api.Auth.Authority;
 /// </summary>
 public static class AuthoritySettings
 {
+    /// <summary>The longest refresh interval: the background wait must stay within what a timer can wait.</summary>
+    private static readonly TimeSpan MaxKeysRefresh = TimeSpan.FromDays(30);
+
     /// <summary>Throws <see cref="AuthConfigurationException"/> naming the first thing wrong with the authority settings.</summary>
     public static void Validate(JwtSettings jwt)
     {
@@ -35,9 +38,9 @@ public static class AuthoritySettings
             throw new AuthConfigurationException($"--jwt-authority must be the issuer URL, without credentials, query or fragment (got '{jwt.Authority}')");
         }
 
-        if (jwt.KeysRefresh < TimeSpan.FromSeconds(1))
+        if (jwt.KeysRefresh < TimeSpan.FromSeconds(1) || jwt.KeysRefresh > MaxKeysRefresh)
         {
-            throw new AuthConfigurationException("--jwt-keys-refresh must be at least 1s");
+            throw new AuthConfigurationException("--jwt-keys-refresh must be at least 1s and at most 720h");
         }
 
         if (jwt.KeysMaxAge < 2 * jwt.KeysRefresh)
