@@ -37,7 +37,7 @@ internal static class LedgerCalls
     public static string Id(this JsonObject receipt) =>
         (string?)receipt["id"] ?? throw new LedgerCallFailed($"the answer has no id: {Shorten(receipt.ToJsonString())}");
 
-    private static string? CodeOf(string problem)
+    internal static string? CodeOf(string problem)
     {
         try
         {

@@ -191,7 +191,7 @@ internal static class ReportsBench
 
     private static string Errors(MartenErrors errors) => $"{Num(errors.Other)} Marten errors logged so far";
 
-    private static string Iso(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Iso(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>A figure against its target: met, with the share of the target used, or missed by a factor.</summary>

@@ -41,7 +41,7 @@ internal static class VerifyBench
             await File.WriteAllBytesAsync(root, TrustedRoot.Write("https://bench.mlledger", new KeyRing(key, T0, []).Keys), ct);
             Console.WriteLine($"  bundle written in {generation.Elapsed.TotalSeconds:F1} s, {new FileInfo(bundle).Length / 1048576.0:F0} MiB");
 
-            double raw = RawVerifyRate(key);
+            double raw = RawVerifyRate(key, 20_000, TimeSpan.FromSeconds(5), Environment.ProcessorCount);
             Console.WriteLine($"  raw ECDSA P-256 verify (VerifyData over 1 KiB, {Environment.ProcessorCount} threads, imported keys): {raw:N0} verifies/s");
 
             var child = await RunChildAsync(bundle, root, ct);
@@ -194,12 +194,15 @@ internal static class VerifyBench
     private static string Digest(int stream) => Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(stream)));
 
     /// <summary>Raw rate: pre-made signatures over 1 KiB messages, verified on every core with keys imported once per thread.</summary>
-    private static double RawVerifyRate(LedgerSigningKey key)
+    /// <summary>
+    /// Verifications a second of <paramref name="count"/> pre-made signatures over 1 KiB messages, for
+    /// <paramref name="duration"/>, on up to <paramref name="threads"/> threads, the key imported once per thread.
+    /// </summary>
+    internal static double RawVerifyRate(LedgerSigningKey key, int count, TimeSpan duration, int threads)
     {
-        const int Count = 20_000;
-        var messages = new byte[Count][];
-        var signatures = new byte[Count][];
-        for (int i = 0; i < Count; i++)
+        var messages = new byte[count][];
+        var signatures = new byte[count][];
+        for (int i = 0; i < count; i++)
         {
             messages[i] = RandomNumberGenerator.GetBytes(1024);
             signatures[i] = key.SignDer(messages[i]);
@@ -208,9 +211,10 @@ internal static class VerifyBench
         byte[] spki = key.PublicKey.SpkiDer;
         long verified = 0;
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(5))
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        while (clock.Elapsed < duration)
         {
-            Parallel.For(0, Count, () => Import(spki), (i, _, ecdsa) =>
+            Parallel.For(0, count, parallel, () => Import(spki), (i, _, ecdsa) =>
             {
                 if (!ecdsa.VerifyData(messages[i], signatures[i], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
                 {
@@ -219,7 +223,7 @@ internal static class VerifyBench
 
                 return ecdsa;
             }, ecdsa => ecdsa.Dispose());
-            verified += Count;
+            verified += count;
         }
 
         return verified / clock.Elapsed.TotalSeconds;

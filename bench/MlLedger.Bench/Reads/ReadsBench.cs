@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
 using MlLedger.Integrity.Signing;
 using static MlLedger.Bench.Report;
 
@@ -84,7 +82,7 @@ internal static class ReadsBench
     /// <summary>The costliest request of each kind, on the largest subject of its kind.</summary>
     private static List<ReadCall> Calls(ReadSubjects s, int lineageModels)
     {
-        var period = $"from={Iso(DateTimeOffset.UtcNow.AddDays(-1))}&to={Iso(DateTimeOffset.UtcNow.AddDays(1))}";
+        var period = $"from={ReportsBench.Iso(DateTimeOffset.UtcNow.AddDays(-1))}&to={ReportsBench.Iso(DateTimeOffset.UtcNow.AddDays(1))}";
         return
         [
             ReadCall.Get($"GET /v1/datasets/{{id}}: {CheckedDataset}", ReadCall.AnyRole, $"/v1/datasets/{CheckedDataset}"),
@@ -158,7 +156,12 @@ internal static class ReadsBench
     {
         await RawRows.ReadAsync(ledger, ct); // the first read brings the rows into PostgreSQL's cache, as the export's warm-up did
         var (rows, chars, seconds) = await RawRows.ReadAsync(ledger, ct);
-        var verify = OneCoreVerifyRate();
+        double verify;
+        using (var key = LedgerSigningKey.Generate())
+        {
+            verify = VerifyBench.RawVerifyRate(key, 5_000, TimeSpan.FromSeconds(3), threads: 1);
+        }
+
         Console.WriteLine();
         Console.WriteLine($"ceilings: the export's rows read plainly through Npgsql: {Num(rows)} rows, {Num(chars)} characters in {F(seconds, "0.00")} s " +
                           $"({Num((long)(rows / seconds))} rows/s); ECDSA P-256 verify on one core: {Num((long)verify)}/s");
@@ -231,8 +234,8 @@ internal static class ReadsBench
         var who = oneIdentity ? "one identity" : $"{callers} identities";
         var ceiling = served * alone.Server.RssGrowth;
         Console.WriteLine($"  {alone.Call.Name}, {callers} at once from {who}: {served} served, {refused} refused 429 (" +
-                          $"{string.Join(", ", answers.Where(a => a.Status == HttpStatusCode.TooManyRequests).Select(a => Code(a.Head)).Distinct())}), " +
-                          $"{failed.Count} failed{(failed.Count == 0 ? "" : $" ({string.Join(", ", failed.Select(a => $"{(int)a.Status} {Code(a.Head)}").Distinct())})")}; " +
+                          $"{string.Join(", ", answers.Where(a => a.Status == HttpStatusCode.TooManyRequests).Select(a => (LedgerCalls.CodeOf(a.Head) ?? "?")).Distinct())}), " +
+                          $"{failed.Count} failed{(failed.Count == 0 ? "" : $" ({string.Join(", ", failed.Select(a => $"{(int)a.Status} {(LedgerCalls.CodeOf(a.Head) ?? "?")}").Distinct())})")}; " +
                           $"{F(server.Wall.TotalSeconds)} s, CPU ledger {F(server.ServerCpu.TotalSeconds)} s, PostgreSQL {F(server.PostgresCpu.TotalSeconds)} s, " +
                           $"peak RSS +{AloneRun.Mib(server.RssGrowth)} (of {AloneRun.Mib(server.RssPeak)})");
         // each request the caps let through is bounded on its own, so the burst is bounded by what they hold side by side
@@ -241,45 +244,4 @@ internal static class ReadsBench
             $"{F(server.RssGrowth / 1048576.0, "0.0")} MiB", $"{F(ceiling / 1048576.0, "0.0")} MiB ({served} x alone)",
             ceiling > 0 ? (double)server.RssGrowth / ceiling : null, $"< {Math.Max(1, served)} x {F(MemoryTargetMiB, "0")} MiB", server.RssGrowth < bound && failed.Count == 0));
     }
-
-    private static string Code(string problem)
-    {
-        try
-        {
-            return (string?)System.Text.Json.Nodes.JsonNode.Parse(problem)?["code"] ?? "?";
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return "?";
-        }
-    }
-
-    /// <summary>Pre-made signatures over 1 KiB messages verified on one thread for 3 s, the key imported once.</summary>
-    private static double OneCoreVerifyRate()
-    {
-        using var key = LedgerSigningKey.Generate();
-        const int Count = 5_000;
-        var messages = Enumerable.Range(0, Count).Select(_ => RandomNumberGenerator.GetBytes(1024)).ToArray();
-        var signatures = messages.Select(m => key.SignDer(m)).ToArray();
-        using var ecdsa = ECDsa.Create();
-        ecdsa.ImportSubjectPublicKeyInfo(key.PublicKey.SpkiDer, out _);
-        long verified = 0;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(3))
-        {
-            for (var i = 0; i < Count; i++)
-            {
-                if (!ecdsa.VerifyData(messages[i], signatures[i], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
-                {
-                    throw new BenchFailure("a pre-made signature did not verify");
-                }
-            }
-
-            verified += Count;
-        }
-
-        return verified / clock.Elapsed.TotalSeconds;
-    }
-
-    private static string Iso(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

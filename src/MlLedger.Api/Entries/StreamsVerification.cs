@@ -10,8 +10,7 @@ internal readonly record struct VerifiedEntry(string StreamId, EntryVerification
 
 /// <summary>
 /// Verifies stored entries stream by stream against the key ring, reading the rows a page at a time and checking each
-/// entry as it is read (<see cref="StreamEntryVerifier"/>, one for every stream, so each key is imported once): memory
-/// does not grow with a stream or with the ledger.
+/// entry as it is read (<see cref="StreamEntryVerifier"/>): memory does not grow with a stream or with the ledger.
 /// A row whose envelope is missing or unreadable fails on its own and is left out of its stream's chain.
 /// </summary>
 internal static class StreamsVerification
@@ -20,32 +19,20 @@ internal static class StreamsVerification
     public static async IAsyncEnumerable<VerifiedEntry> Verify(
         LedgerDatabase database, TrustedKeys trusted, string? stream, [EnumeratorCancellation] CancellationToken ct)
     {
-        StreamEntryVerifier? verifier = null;
         string? current = null;
-        try
+        StreamEntryVerifier? verifier = null;
+        await foreach (var row in database.StreamRows(stream, ct))
         {
-            await foreach (var row in database.StreamRows(stream, ct))
+            if (row.StreamKey != current)
             {
-                if (verifier is null)
-                {
-                    verifier = new StreamEntryVerifier(row.StreamKey, trusted);
-                    current = row.StreamKey;
-                }
-                else if (row.StreamKey != current)
-                {
-                    verifier.StartStream(row.StreamKey);
-                    current = row.StreamKey;
-                }
-
-                var entry = LedgerDatabase.ToStoredEntry(row);
-                yield return new VerifiedEntry(row.StreamKey, entry is null
-                    ? new EntryVerification(row.Seq, row.Version, false, [new EntryFailure("missing-envelope", $"entry {row.Seq} has no readable DSSE envelope")])
-                    : verifier.Next(entry));
+                verifier = new StreamEntryVerifier(row.StreamKey, trusted);
+                current = row.StreamKey;
             }
-        }
-        finally
-        {
-            verifier?.Dispose();
+
+            var entry = LedgerDatabase.ToStoredEntry(row);
+            yield return new VerifiedEntry(row.StreamKey, entry is null
+                ? new EntryVerification(row.Seq, row.Version, false, [new EntryFailure("missing-envelope", $"entry {row.Seq} has no readable DSSE envelope")])
+                : verifier!.Next(entry));
         }
     }
 }

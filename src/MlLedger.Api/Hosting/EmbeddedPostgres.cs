@@ -213,7 +213,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            options.UnixCreateMode = PrivateFile;
         }
 
         await using var stream = new FileStream(path, options);

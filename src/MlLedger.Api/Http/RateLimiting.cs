@@ -25,7 +25,7 @@ internal static class RateLimiting
     private static readonly TimeSpan ReplenishmentTick = TimeSpan.FromMilliseconds(100);
 
     /// <summary>When to ask again after a concurrency cap refused: no time is known, and a refusal costs next to nothing.</summary>
-    public const int BusyRetryAfterSeconds = 5;
+    private const int BusyRetryAfterSeconds = 5;
 
     public static IServiceCollection AddLedgerRateLimits(this IServiceCollection services, RateLimits limits) =>
         services.AddRateLimiter(options =>

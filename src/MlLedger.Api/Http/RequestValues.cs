@@ -13,9 +13,6 @@ namespace MlLedger.Api.Http;
 /// </summary>
 internal static class RequestValues
 {
-    /// <summary>Problems reported per request; the rest are not looked for.</summary>
-    private const int MaxProblems = 20;
-
     public static void UseRequestValueRules(this WebApplication app, int maxDepth) =>
         app.Use(async (http, next) =>
         {
@@ -49,7 +46,7 @@ internal static class RequestValues
         foreach (var (name, values) in query)
         {
             var problem = StorableValues.StringProblem(name) ?? values.Select(v => StorableValues.StringProblem(v ?? "")).FirstOrDefault(p => p is not null);
-            if (problem is not null && (problems ??= []).Count < MaxProblems)
+            if (problem is not null && (problems ??= []).Count < StorableValues.MaxProblems)
             {
                 problems.TryAdd(StorableValues.Path.Member("", name), [$"The query value {problem}"]);
             }
@@ -67,7 +64,7 @@ internal static class RequestValues
         string? member = null;
         try
         {
-            while (reader.Read() && problems.Count < MaxProblems)
+            while (reader.Read() && problems.Count < StorableValues.MaxProblems)
             {
                 switch (reader.TokenType)
                 {

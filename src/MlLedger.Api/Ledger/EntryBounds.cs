@@ -21,7 +21,7 @@ internal static class EntryBounds
     public static void CheckValues(JsonObject data)
     {
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        StorableValues.Check(data, "", problems, max: 20);
+        StorableValues.Check(data, "", problems, StorableValues.MaxProblems);
         if (problems.Count > 0)
         {
             throw new UnstorableValues(problems);

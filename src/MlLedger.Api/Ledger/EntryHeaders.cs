@@ -39,4 +39,17 @@ internal static class EntryHeaders
     /// <exception cref="FormatException">The envelope is there but cannot be read.</exception>
     public static DsseEnvelope? ParseEnvelope(string? envelopeJson) =>
         envelopeJson is null ? null : DsseEnvelope.Parse(envelopeJson);
+
+    /// <summary>As <see cref="ParseEnvelope"/>, with null for an envelope that cannot be read (the verifier names it).</summary>
+    public static DsseEnvelope? TryParseEnvelope(string? envelopeJson)
+    {
+        try
+        {
+            return ParseEnvelope(envelopeJson);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 }

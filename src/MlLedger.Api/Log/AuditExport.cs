@@ -64,15 +64,7 @@ internal static class AuditExport
         {
             var data = reader.GetString(5);
             var envelopeJson = reader.IsDBNull(6) ? null : reader.GetString(6);
-            DsseEnvelope envelope;
-            try
-            {
-                envelope = EntryHeaders.ParseEnvelope(envelopeJson) ?? new DsseEnvelope("", [], []);
-            }
-            catch (FormatException)
-            {
-                envelope = new DsseEnvelope("", [], []);
-            }
+            var envelope = EntryHeaders.TryParseEnvelope(envelopeJson) ?? new DsseEnvelope("", [], []);
 
             var index = reader.GetInt64(0);
             entries.Add(new AuditEntry(index, reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), data, envelope));

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using MlLedger.Api.Http;
-using MlLedger.Api.Ledger;
 using MlLedger.Api.Storage;
 using MlLedger.Integrity.Audit;
-using MlLedger.Integrity.Dsse;
 using MlLedger.Integrity.Merkle;
 
 namespace MlLedger.Api.Log;

@@ -91,7 +91,8 @@ internal static class LogEndpoints
         var report = await check.Run(ct);
         var failures = report.Failures.ToList();
         var found = report.FailureCount;
-        // the streams are verified too, for the entries no checkpoint covers yet; what the export's verification already named is not named twice
+        // every stream is verified too: the only check of the entries no checkpoint covers yet, and a second one of those the
+        // export's verification read; what that verification already named is not named twice
         var named = failures.Where(f => f.Seq is not null).Select(f => (f.Code, f.Seq)).ToHashSet();
         await foreach (var (stream, entry) in Entries.StreamsVerification.Verify(database, trusted, stream: null, ct))
         {

@@ -79,22 +79,10 @@ public sealed class LedgerDatabase(string connectionString, string schema, ReadL
     }
 
     /// <summary>The row as the verifier sees it; an unreadable envelope is left for the verifier to reject.</summary>
-    public static StoredEntry? ToStoredEntry(StoredRow row)
-    {
-        if (row.EnvelopeJson is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return new StoredEntry(row.Seq, row.Version, row.EventType, row.DataJson, DsseEnvelope.Parse(row.EnvelopeJson));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    public static StoredEntry? ToStoredEntry(StoredRow row) =>
+        EntryHeaders.TryParseEnvelope(row.EnvelopeJson) is { } envelope
+            ? new StoredEntry(row.Seq, row.Version, row.EventType, row.DataJson, envelope)
+            : null;
 
     private static async Task<(List<StoredRow> Rows, bool Cut)> Read(NpgsqlCommand command, PageBudget? budget, CancellationToken ct)
     {

@@ -12,6 +12,9 @@ namespace MlLedger.Api.Storage;
 /// </summary>
 public static class StorableValues
 {
+    /// <summary>Problems named in one answer; the rest are not looked for.</summary>
+    public const int MaxProblems = 20;
+
     public static readonly string NumberRule =
         $"numbers must take at most {JsonbText.MaxNumberChars} characters in plain decimal, as the ledger stores them " +
         "(sign included: about 1e-62 to 1e63 in magnitude, or 0; send values outside that range as strings)";

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using MlLedger.Api.Keys;
 
 namespace MlLedger.Cli.Login;
 
@@ -58,27 +59,15 @@ internal static class TokenCache
 
     public static void Save(CachedLogin login)
     {
-        var directory = Directory();
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (OperatingSystem.IsWindows())
-        {
-            System.IO.Directory.CreateDirectory(directory); // under the user's profile, which only the user can read
-        }
-        else
-        {
-            const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-            System.IO.Directory.CreateDirectory(directory, owner);
-            File.SetUnixFileMode(directory, owner);
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
         var path = PathOf(login.Authority, login.ClientId);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            using (var file = new FileStream(temporary, options))
+            KeyFiles.WritePrivate(temporary, JsonSerializer.Serialize(login, Json)); // 0600 in a 0700 directory
+            if (!OperatingSystem.IsWindows())
             {
-                JsonSerializer.Serialize(file, login, Json);
+                // a directory an earlier version (or the user) made wider is made private again
+                File.SetUnixFileMode(Directory(), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
             File.Move(temporary, path, overwrite: true);

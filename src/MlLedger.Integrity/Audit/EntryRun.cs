@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MlLedger.Integrity.Entries;
 using MlLedger.Integrity.Merkle;
 using MlLedger.Integrity.Signing;
@@ -19,7 +18,7 @@ internal sealed class EntryRun(
     private const long BatchBytes = 32L * 1024 * 1024;
 
     private readonly Dictionary<string, StreamChain> _streams = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<EntryChecker> _checkers = [];
+    private readonly EntryChecker _checker = new(trusted);
     private readonly List<EntryFailure> _linkFailures = [];
     private CompactRange? _range = CompactRange.FromHashes(header.From, header.Prefix);
     private long _nextIndex = header.From;
@@ -48,77 +47,57 @@ internal sealed class EntryRun(
         bool complete = true;
         try
         {
-            try
+            await foreach (var entry in reader.ReadEntriesAsync(ct).ConfigureAwait(false))
             {
-                await foreach (var entry in reader.ReadEntriesAsync(ct).ConfigureAwait(false))
+                current.Add(entry);
+                if (current.Count < BatchSize && current.Bytes < BatchBytes)
                 {
-                    current.Add(entry);
-                    if (current.Count < BatchSize && current.Bytes < BatchBytes)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    if (checking is not null)
-                    {
-                        await checking.ConfigureAwait(false);
-                    }
+                if (checking is not null)
+                {
+                    await checking.ConfigureAwait(false);
+                }
 
-                    var previous = running;
-                    var toCheck = current;
-                    running = toCheck;
-                    checking = Task.Run(() => Check(toCheck, ct), ct);
-                    current = previous ?? new Batch();
-                    if (previous is not null)
-                    {
-                        Fold(previous, progress);
-                    }
+                var previous = running;
+                var toCheck = current;
+                running = toCheck;
+                checking = Task.Run(() => Check(toCheck, ct), ct);
+                current = previous ?? new Batch();
+                if (previous is not null)
+                {
+                    Fold(previous, progress);
                 }
             }
-            catch (AuditBundleFormatException e)
-            {
-                failures.Add(AuditBundleVerifier.Unreadable(e));
-                complete = false;
-            }
-
-            if (checking is not null)
-            {
-                await checking.ConfigureAwait(false);
-                Fold(running!, progress);
-            }
-
-            Check(current, ct);
-            Fold(current, progress);
-            return complete;
         }
-        finally
+        catch (AuditBundleFormatException e)
         {
-            while (_checkers.TryTake(out var checker))
-            {
-                checker.Dispose();
-            }
+            failures.Add(AuditBundleVerifier.Unreadable(e));
+            complete = false;
         }
+
+        if (checking is not null)
+        {
+            await checking.ConfigureAwait(false);
+            Fold(running!, progress);
+        }
+
+        Check(current, ct);
+        Fold(current, progress);
+        return complete;
     }
 
     private void Check(Batch batch, CancellationToken ct)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = ct };
-        Parallel.For(
-            0,
-            batch.Count,
-            parallel,
-            () => _checkers.TryTake(out var checker) ? checker : new EntryChecker(trusted),
-            (i, _, checker) =>
-            {
-                batch.Outcomes[i] = CheckEntry(checker, batch.Entries[i]!);
-                return checker;
-            },
-            _checkers.Add);
+        Parallel.For(0, batch.Count, parallel, i => batch.Outcomes[i] = CheckEntry(batch.Entries[i]!));
     }
 
-    private Outcome CheckEntry(EntryChecker checker, AuditEntry entry)
+    private Outcome CheckEntry(AuditEntry entry)
     {
         var found = new List<EntryFailure>();
-        var signer = checker.CheckSignature(entry.Envelope, found, verify: !options.SkipEntrySignaturesUnsafe);
+        var signer = _checker.CheckSignature(entry.Envelope, found, verify: !options.SkipEntrySignaturesUnsafe);
         var predicate = EntryChecker.ReadPredicate(entry.EventType, entry.Envelope, found);
         EntryChecker.CheckClaims(entry.StreamId, entry.EventType, entry.StreamVersion, predicate, found);
         EntryChecker.CheckKeyWindow(signer, predicate, found);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlLedger.Integrity.Dsse;
@@ -10,23 +9,12 @@ namespace MlLedger.Integrity.Entries;
 /// <summary>
 /// The checks of one entry that need nothing but the entry and the trusted keys: its signature, its statement,
 /// the stored claims against the signed ones, the key's validity window and the stored event data. The links
-/// between entries of a stream are <see cref="StreamChain"/>'s. One instance keeps the imported public keys, so
-/// it is not thread-safe: give each thread its own.
+/// between entries of a stream are <see cref="StreamChain"/>'s. It holds no state of its own (public keys are
+/// imported once per thread by <see cref="LedgerPublicKey.VerifyDer(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>), so one
+/// instance serves any number of threads.
 /// </summary>
-internal sealed class EntryChecker(TrustedKeys trusted) : IDisposable
+internal sealed class EntryChecker(TrustedKeys trusted)
 {
-    private readonly Dictionary<string, ECDsa> _keys = new(StringComparer.Ordinal);
-
-    public void Dispose()
-    {
-        foreach (var key in _keys.Values)
-        {
-            key.Dispose();
-        }
-
-        _keys.Clear();
-    }
-
     /// <summary>
     /// signature-count, unknown-key, bad-signature. Returns the trusted key the keyid hint selected, whether or
     /// not the signature verified under it (its window is checked next, and the next link needs its leaf).
@@ -59,7 +47,7 @@ internal sealed class EntryChecker(TrustedKeys trusted) : IDisposable
             Fail(failures, EntryFailureCodes.BadSignature,
                 "Payload type is not valid Unicode, so there are no signed bytes the signature could cover.");
         }
-        else if (!LedgerPublicKey.VerifyDer(Imported(key.Key), pae, signature.Sig))
+        else if (!key.Key.VerifyDer(pae, signature.Sig))
         {
             Fail(failures, EntryFailureCodes.BadSignature, P256DerSignature.FindDefect(signature.Sig) is { } defect
                 ? $"Signature is not in the one DER form a P-256 signature may take: {defect}."
@@ -190,15 +178,4 @@ internal sealed class EntryChecker(TrustedKeys trusted) : IDisposable
     }
 
     internal static void Fail(List<EntryFailure> failures, string code, string message) => failures.Add(new EntryFailure(code, message));
-
-    private ECDsa Imported(LedgerPublicKey key)
-    {
-        if (!_keys.TryGetValue(key.KeyId, out var imported))
-        {
-            imported = key.CreateEcdsa();
-            _keys.Add(key.KeyId, imported);
-        }
-
-        return imported;
-    }
 }

@@ -5,13 +5,12 @@ namespace MlLedger.Integrity.Entries;
 /// <summary>
 /// Verifies the entries of one stream one at a time, in stream order, keeping only the tail of the chain: a stream of
 /// any length is checked in constant memory, and each entry's result is known as soon as the entry is read. The
-/// results are those <see cref="StreamVerifier.Verify"/> gives for the same entries. <see cref="StartStream"/> moves on to
-/// another stream with the public keys already imported (an import costs more than a verification). Not thread-safe.
+/// results are those <see cref="StreamVerifier.Verify"/> gives for the same entries. Not thread-safe.
 /// </summary>
-public sealed class StreamEntryVerifier : IDisposable
+public sealed class StreamEntryVerifier
 {
-    private string _streamId;
-    private StreamChain _chain = StreamChain.FromFirstEntry();
+    private readonly string _streamId;
+    private readonly StreamChain _chain = StreamChain.FromFirstEntry();
     private readonly EntryChecker _checker;
 
     public StreamEntryVerifier(string streamId, TrustedKeys trusted)
@@ -22,16 +21,7 @@ public sealed class StreamEntryVerifier : IDisposable
         _checker = new EntryChecker(trusted);
     }
 
-    /// <summary>Verifies the entries of <paramref name="streamId"/> from its first one on, as a new verifier would.</summary>
-    public void StartStream(string streamId)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(streamId);
-        _streamId = streamId;
-        _chain = StreamChain.FromFirstEntry();
-        IsValid = true;
-    }
-
-    /// <summary>True while every entry of this stream given so far verified.</summary>
+    /// <summary>True while every entry given so far verified.</summary>
     public bool IsValid { get; private set; } = true;
 
     /// <summary>Checks the next entry of the stream (its signature, statement, claims, link to the entry before it, key window and stored data).</summary>
@@ -51,6 +41,4 @@ public sealed class StreamEntryVerifier : IDisposable
         IsValid &= failures.Count == 0;
         return new EntryVerification(entry.Seq, entry.StreamVersion, failures.Count == 0, failures.AsReadOnly());
     }
-
-    public void Dispose() => _checker.Dispose();
 }

@@ -17,7 +17,7 @@ public static class StreamVerifier
         ArgumentNullException.ThrowIfNull(trusted);
 
         var results = new List<EntryVerification>(entries.Count);
-        using var verifier = new StreamEntryVerifier(streamId, trusted);
+        var verifier = new StreamEntryVerifier(streamId, trusted);
         for (int i = 0; i < entries.Count; i++)
         {
             results.Add(verifier.Next(entries[i] ?? throw new ArgumentException($"entries[{i}] is null.", nameof(entries))));

@@ -14,9 +14,9 @@ namespace MlLedger.Api.Auth.Authority;
 /// </summary>
 public static class AuthorityAuthentication
 {
+    /// <summary>The authority's keys, fetched and refreshed by the ledger; <paramref name="jwt"/> was checked by <see cref="AuthoritySettings.Validate"/>.</summary>
     public static IServiceCollection AddAuthorityKeys(this IServiceCollection services, JwtSettings jwt)
     {
-        AuthoritySettings.Validate(jwt);
         services.AddSingleton(sp => new AuthorityKeys(jwt, AuthorityHttp.Create(jwt.AuthorityCaFile),
             sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<AuthorityKeys>>()));
         services.AddHostedService(sp => new AuthorityKeyRefresh(sp.GetRequiredService<AuthorityKeys>(), jwt,
