@@ -14,13 +14,14 @@ internal sealed record BenchOptions
     public const string HttpWriteMode = "http-write";
     public const string StartupMode = "startup";
     public const string ReadsMode = "reads";
+    public const string EntryChecksMode = "entry-checks";
 
     /// <summary>Every mode, in the order <c>all</c> runs them: the short in-process ones first.</summary>
     public static readonly IReadOnlyList<string> AllModes =
-        [PolicyMode, AppendMode, HttpWriteMode, StartupMode, VerifyMode, LogMode, HttpMode, ReportsMode, ReadsMode];
+        [PolicyMode, AppendMode, HttpWriteMode, StartupMode, VerifyMode, EntryChecksMode, LogMode, HttpMode, ReportsMode, ReadsMode];
 
     public const string Usage = """
-        usage: MlLedger.Bench [all] [policy] [append] [http-write] [startup] [verify] [log] [http] [reports] [reads] [options]
+        usage: MlLedger.Bench [all] [policy] [append] [http-write] [startup] [verify] [entry-checks] [log] [http] [reports] [reads] [options]
                (no mode: policy and http, policy first; all: every mode, then one summary table of every figure against
                its ceiling and target)
 
@@ -61,6 +62,9 @@ internal sealed record BenchOptions
                                 nodes downstream of it (default 3333, i.e. 10,000 nodes, the query's limit)
           --entries N           grow the ledger to N entries for the audit period report (default 100000)
           --concurrency N       parallel seeding clients
+
+        entry-checks mode: one entry's verification in process on one thread, whole and part by part (signature,
+                                statement, stored data, leaf), on 20,000 sealed entries in streams of 4
 
         reads mode: mlledger serve in a process of its own; the costliest request of each role alone, then bursts at the
                                 caps on expensive reads; CPU time, peak memory and time of each, beside its ceiling
@@ -104,7 +108,7 @@ internal sealed record BenchOptions
             var arg = args[i];
             switch (arg)
             {
-                case PolicyMode or HttpMode or VerifyMode or LogMode or ReportsMode or AppendMode or HttpWriteMode or StartupMode or ReadsMode:
+                case PolicyMode or HttpMode or VerifyMode or LogMode or ReportsMode or AppendMode or HttpWriteMode or StartupMode or ReadsMode or EntryChecksMode:
                     if (!modes.Contains(arg))
                     {
                         modes.Add(arg);

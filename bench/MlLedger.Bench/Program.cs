@@ -81,6 +81,10 @@ try
         {
             await StartupBench.RunAsync(options, cancel.Token);
         }
+        else if (mode == BenchOptions.EntryChecksMode)
+        {
+            EntryChecksBench.Run();
+        }
         else if (mode == BenchOptions.ReadsMode)
         {
             await ReadsBench.RunAsync(options, cancel.Token);
