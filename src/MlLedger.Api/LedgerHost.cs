@@ -94,6 +94,8 @@ public static class LedgerHost
         services.AddSingleton(sp => new LineageQuery(sp.GetRequiredService<LedgerDatabase>(), options.Schema));
         services.AddHostedService(sp => new LineageBackfill(sp.GetRequiredService<LedgerDatabase>(), options.Schema,
             sp.GetRequiredService<ILogger<LineageBackfill>>()));
+        services.AddHostedService(sp => new EntryIndexBackfill(sp.GetRequiredService<LedgerDatabase>(), options.Schema,
+            sp.GetRequiredService<ILogger<EntryIndexBackfill>>()));
         services.AddSingleton(sp => new LedgerEntries(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<LedgerKeys>(), options.Schema,
             options.ReadLimits.ReportEntries));
         services.AddSingleton<ReportServices>();

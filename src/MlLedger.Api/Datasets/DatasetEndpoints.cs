@@ -18,6 +18,10 @@ internal static class DatasetEndpoints
         group.MapPost("/{id}/withdrawal", Withdrawing.Handle).RequireAuthorization(LedgerPolicies.PipelineWrite)
             .Validates<WithdrawDatasetRequest>().Produces<WriteReceipt>()
             .WithSummary("Withdraw a dataset: no new model version may name it.");
+        group.MapGet("/", Listing.Handle).RequireAuthorization(LedgerPolicies.Read)
+            .Produces<Page<DatasetSummary>>().ProducesValidationProblem()
+            .WithSummary("Dataset versions, newest registration first, by name and status (active, withdrawn). " +
+                         "Keyset-paged: limit (default 50, max 500) and cursor.");
         group.MapGet("/{id}", Reading.Handle).RequireAuthorization(LedgerPolicies.Read)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("A dataset with its checks and status; the ETag is its stream version.");

@@ -20,6 +20,10 @@ internal static class EntryEndpoints
 {
     public static void MapEntries(this WebApplication app)
     {
+        app.MapGet("/v1/entries", ListingEntries.Handle).RequireAuthorization(LedgerPolicies.Read)
+            .Produces<Page<EntrySummary>>().ProducesValidationProblem()
+            .WithSummary("The audit trail, newest first: each entry's sequence number, signed time, event type, actor, stream and hash; " +
+                         "by stream, type, actor and time (from inclusive, to exclusive). Keyset-paged: limit (default 50, max 500) and cursor.");
         app.MapGet("/v1/entries/{seq:long}", GetEntry).RequireAuthorization(LedgerPolicies.Read)
             .WithSummary("One ledger entry: its DSSE envelope exactly as signed, the key id and the entry hash.");
         app.MapGet("/v1/keys", GetKeys).RequireAuthorization(LedgerPolicies.Read)

@@ -12,7 +12,14 @@ internal static class ModelEndpoints
 {
     public static void MapModels(this WebApplication app)
     {
+        app.MapGet("/v1/models", Listing.Handle).RequireAuthorization(LedgerPolicies.Read).WithTags("Model versions")
+            .Produces<Page<ModelSummary>>().ProducesValidationProblem()
+            .WithSummary("Models by name, each with its number of versions, its latest and the versions now in production and staging. " +
+                         "Keyset-paged: limit (default 50, max 500) and cursor.");
         var group = app.MapGroup("/v1/models/{name}/versions").WithTags("Model versions");
+        group.MapGet("/", Listing.HandleVersions).RequireAuthorization(LedgerPolicies.Read)
+            .Produces<Page<ModelVersionSummary>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The versions of a model, newest registration first. Keyset-paged: limit (default 50, max 500) and cursor.");
         group.MapPost("/", RegisteringVersions.Handle).RequireAuthorization(LedgerPolicies.PipelineWrite)
             .Validates<RegisterModelVersionRequest>().Produces<WriteReceipt>(StatusCodes.Status201Created)
             .WithSummary("Register a model version: artifact digest, training run, code commit and the datasets it was trained on.");

@@ -34,7 +34,10 @@ public sealed class LedgerDatabase(string connectionString, string schema, ReadL
     public PageBudget NewPageBudget() => new(limits ?? ReadLimits.Default);
 
     /// <summary>The quoted name of Marten's event table.</summary>
-    public string EventsTable => $"{new NpgsqlCommandBuilder().QuoteIdentifier(schema)}.mt_events";
+    public string EventsTable => $"{QuotedSchema}.mt_events";
+
+    /// <summary>The ledger's schema, quoted for SQL text.</summary>
+    public string QuotedSchema => new NpgsqlCommandBuilder().QuoteIdentifier(schema);
 
     public async Task<StoredRow?> ReadEntry(long seq, CancellationToken ct)
     {

@@ -39,6 +39,10 @@ internal static class MartenSetup
         options.Storage.ExtendedSchemaObjects.AddRange(Lineage.LineageSchema.Tables(schema));
         options.Projections.Add(new Lineage.LineageProjection(schema), ProjectionLifecycle.Inline);
 
+        // the audit trail's index (stream, type, actor, signed time), as the events commit
+        options.Storage.ExtendedSchemaObjects.AddRange(Entries.EntryIndex.Objects(schema));
+        options.Projections.Add(new Entries.EntryIndexProjection(schema), ProjectionLifecycle.Inline);
+
         // policy decisions look up a model version's promotions to a stage
         options.Schema.For<MlLedger.Domain.Promotions.Promotion>().Index(p => p.ModelVersionId);
 

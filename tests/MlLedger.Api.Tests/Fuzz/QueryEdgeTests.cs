@@ -85,12 +85,17 @@ public sealed class QueryEdgeTests(LedgerFixture shared, ITestOutputHelper outpu
         var samples = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["/openapi/{documentName}.json"] = "/openapi/v1.json",
+            ["/v1/datasets"] = "/v1/datasets",
             ["/v1/datasets/{id}"] = $"/v1/datasets/{life.Clean}",
             ["/v1/datasets/{id}/impact"] = $"/v1/datasets/{life.Raw}/impact",
+            ["/v1/models"] = "/v1/models",
+            ["/v1/models/{name}/versions"] = "/v1/models/qe/versions",
             ["/v1/models/{name}/versions/{version}"] = "/v1/models/qe/versions/1",
+            ["/v1/promotions"] = "/v1/promotions",
             ["/v1/promotions/{id}"] = $"/v1/promotions/{life.PromotionId}",
             ["/v1/deployments"] = "/v1/deployments",
             ["/v1/deployments/{id}"] = $"/v1/deployments/{life.DeploymentId}",
+            ["/v1/entries"] = "/v1/entries",
             ["/v1/entries/{seq}"] = "/v1/entries/1",
             ["/v1/entries/{seq}/bundle"] = "/v1/entries/1/bundle",
             ["/v1/keys"] = "/v1/keys",
