@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Marten;
 using MlLedger.Api.Auth;
+using MlLedger.Api.Console;
 using MlLedger.Api.Datasets;
 using MlLedger.Api.Deployments;
 using MlLedger.Api.Entries;
@@ -40,6 +41,8 @@ public static class LedgerHost
         });
         builder.Logging.AddFilter("Marten", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // the console's cookie keys are kept unencrypted in a directory only the ledger's user can read (ConsoleSetup), like its signing keys
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         logging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -68,9 +71,10 @@ public static class LedgerHost
 
         using (var dev = options.DevMode ? DevTokens.LoadOrCreate(options.KeysDirectory) : null)
         {
-            services.AddLedgerAuth(options.Jwt, dev?.ValidationKey);
+            services.AddLedgerAuth(options.Jwt, dev?.ValidationKey, options.Console, options.KeysDirectory);
         }
 
+        services.AddConsole(options);
         services.AddLedgerRateLimits(options.RateLimits);
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemCodes.AddDefaultCode);
         services.AddExceptionHandler<LedgerExceptionHandler>();
@@ -112,8 +116,10 @@ public static class LedgerHost
         app.UseClosingAfterUnreadBodies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseConsoleHeaders(options.Jwt.Authority);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.UseRateLimiter(); // after authorization: an unauthenticated call is 401 and a forbidden one 403, never 429
         app.UseRequestValueRules(MaxJsonDepth);
 
@@ -133,6 +139,7 @@ public static class LedgerHost
         app.MapLineage();
         app.MapReports();
         app.MapPolicies();
+        app.MapConsole();
         return app;
     }
 }

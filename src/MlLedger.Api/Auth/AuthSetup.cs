@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using MlLedger.Api.Auth.Authority;
+using MlLedger.Api.Console;
 
 namespace MlLedger.Api.Auth;
 
@@ -15,11 +16,12 @@ internal static class AuthSetup
         SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
     ];
 
-    public static IServiceCollection AddLedgerAuth(this IServiceCollection services, JwtSettings jwt, SecurityKey? devKey)
+    public static IServiceCollection AddLedgerAuth(this IServiceCollection services, JwtSettings jwt, SecurityKey? devKey,
+        Console.ConsoleSettings console, string keysDirectory)
     {
         var parameters = Parameters(jwt, devKey); // at start-up: a ledger without token validation never starts
         services
-            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddAuthentication(Console.ConsoleAuth.Selector) // a bearer token for the API, the console's session for its pages
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;
@@ -27,13 +29,18 @@ internal static class AuthSetup
                 options.TokenValidationParameters = parameters;
                 // one reading of the token, a canonical subject, the mapped roles, and a 401 that says why
                 options.UseLedgerTokenRules(jwt.Claims);
-            });
+            })
+            .AddConsoleAuth(console, jwt, devMode: devKey is not null, keysDirectory);
         if (devKey is null && jwt.Authority is not null)
         {
             services.AddAuthorityKeys(jwt); // signing keys fetched over TLS and refreshed by the ledger itself
         }
 
-        services.AddAuthorization(LedgerPolicies.Add);
+        services.AddAuthorization(options =>
+        {
+            LedgerPolicies.Add(options);
+            Console.ConsoleAuth.AddPolicies(options);
+        });
         return services;
     }
 

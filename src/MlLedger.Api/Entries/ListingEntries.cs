@@ -133,7 +133,7 @@ internal static class ListingEntries
     private static DateTimeOffset? SignedTime(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : null;
 
-    private static bool TryReadSeq(string[]? after, Dictionary<string, string[]> errors, out long? before)
+    public static bool TryReadSeq(string[]? after, Dictionary<string, string[]> errors, out long? before)
     {
         before = null;
         if (after is null)

@@ -26,6 +26,9 @@ public sealed record LedgerHostOptions
 
     public JwtSettings Jwt { get; init; } = new();
 
+    /// <summary>How people sign in to the console (an OIDC client at <see cref="JwtSettings.Authority"/>).</summary>
+    public Console.ConsoleSettings Console { get; init; } = new();
+
     /// <summary>The policy set evaluated before every promotion and deployment (load it with <see cref="PolicySet.Load"/>).</summary>
     public required PolicySet Policies { get; init; }
 

@@ -35,6 +35,9 @@ internal static class Problems
 /// <summary>Sets an ETag (the stream version) on the wrapped result.</summary>
 internal sealed class WithETag(IResult inner, string etag) : IResult
 {
+    /// <summary>The answer under the ETag (the console reads a write's receipt from it).</summary>
+    public IResult Inner => inner;
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.Headers.ETag = etag;

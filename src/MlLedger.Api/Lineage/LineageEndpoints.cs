@@ -32,7 +32,7 @@ internal static class LineageEndpoints
                          "and which of them are deployed now, where.");
     }
 
-    private static async Task<Results<Ok<LineageView>, ProblemHttpResult>> Get(
+    internal static async Task<Results<Ok<LineageView>, ProblemHttpResult>> Get(
         string kind, string id, string? direction, int? depth, string? asOf, LineageQuery lineage, LogStore log, CancellationToken ct)
     {
         if (!Kinds.Contains(kind, StringComparer.Ordinal))
