@@ -38,8 +38,12 @@ public sealed class ConsoleRelyingParty : IDisposable
 
     public string CodeChallenge => Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(CodeVerifier)));
 
-    /// <summary>Where the console sends the browser to sign in; without PKCE only to see the provider refuse it.</summary>
-    public async Task<string> AuthorizationUrlAsync(bool withPkce = true)
+    /// <summary>
+    /// Where the console sends the browser to sign in; without PKCE only to see the provider refuse it. The code comes
+    /// back in the query of the redirect URI, or, with <paramref name="responseMode"/> <c>form_post</c> (the default of
+    /// ASP.NET Core's handler), in a form the browser posts to it.
+    /// </summary>
+    public async Task<string> AuthorizationUrlAsync(bool withPkce = true, string? responseMode = null)
     {
         var parameters = new Dictionary<string, string?>
         {
@@ -50,6 +54,11 @@ public sealed class ConsoleRelyingParty : IDisposable
         {
             parameters["code_challenge"] = CodeChallenge;
             parameters["code_challenge_method"] = "S256";
+        }
+
+        if (responseMode is not null)
+        {
+            parameters["response_mode"] = responseMode;
         }
 
         return QueryHelpers.AddQueryString(await Endpoint("authorization_endpoint"), parameters);

@@ -22,6 +22,9 @@ public static class ProviderSignIn
     /// </summary>
     public static async Task SignInAsync(IPage page, OidcProvider provider, string account)
     {
+        // the provider's next question, or the way back to the client
+        bool Answered(string url) => OnInteraction(url, provider) || !OnProvider(url, provider);
+
         await page.WaitForURLAsync(url => OnProvider(url, provider));
         for (var step = 0; step < 4 && OnProvider(page.Url, provider); step++)
         {
@@ -37,10 +40,10 @@ public static class ProviderSignIn
                 case "login":
                     await page.Locator("input[name=login]").FillAsync(account);
                     await page.Locator("input[name=password]").FillAsync(Password);
-                    await Submit(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign-in", Exact = true }));
+                    await Submit(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign-in", Exact = true }), Answered);
                     break;
                 case "consent":
-                    await Submit(page, page.GetByRole(AriaRole.Button, new() { Name = "Continue", Exact = true }));
+                    await Submit(page, page.GetByRole(AriaRole.Button, new() { Name = "Continue", Exact = true }), Answered);
                     break;
                 case var other:
                     Assert.Fail($"the provider asks for {other}, which {nameof(ProviderSignIn)} does not answer: {page.Url}");
@@ -62,20 +65,29 @@ public static class ProviderSignIn
         var confirm = page.GetByRole(AriaRole.Button, new() { Name = "Yes, sign me out", Exact = true });
         if (await confirm.CountAsync() == 1)
         {
-            await Submit(page, confirm);
+            await Submit(page, confirm, url => SignedOut(url, provider));
         }
 
-        var signedOut = !OnProvider(page.Url, provider) || new Uri(page.Url).AbsolutePath == "/session/end/success";
-        Assert.True(signedOut, $"the provider did not sign out: {page.Url}\n{await page.ContentAsync()}");
+        Assert.True(SignedOut(page.Url, provider), $"the provider did not sign out: {page.Url}\n{await page.ContentAsync()}");
     }
 
     private static bool OnProvider(string url, OidcProvider provider) => url.StartsWith(provider.Issuer + "/", StringComparison.Ordinal);
 
-    /// <summary>Clicks a submit button and waits until the page it leads to (past the provider's redirects) has loaded.</summary>
-    private static async Task Submit(IPage page, ILocator button)
+    private static bool OnInteraction(string url, OidcProvider provider) =>
+        url.StartsWith(provider.Issuer + "/interaction/", StringComparison.Ordinal);
+
+    private static bool SignedOut(string url, OidcProvider provider) =>
+        !OnProvider(url, provider) || new Uri(url).AbsolutePath == "/session/end/success";
+
+    /// <summary>
+    /// Clicks a submit button and waits until a page it leads to where <paramref name="arrived"/> has loaded. Pages
+    /// in between are passed: the provider's redirects, and the self-submitting form of <c>response_mode=form_post</c>
+    /// that carries the code to the client.
+    /// </summary>
+    private static async Task Submit(IPage page, ILocator button, Func<string, bool> arrived)
     {
         var before = page.Url;
         await button.ClickAsync();
-        await page.WaitForURLAsync(url => url != before);
+        await page.WaitForURLAsync(url => url != before && arrived(url));
     }
 }

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Playwright;
 using MlLedger.Api.Tests.IdentityProvider;
@@ -23,6 +25,13 @@ public sealed class ProviderSignInTests(Chromium chromium) : IAsyncLifetime
         _console = await LoopbackSite.StartAsync(site =>
         {
             site.MapGet(ConsoleClient.CallbackPath, LoopbackSite.Html(Page("Signing in")));
+            site.MapPost(ConsoleClient.CallbackPath, async context =>
+            {
+                // a form_post answer: the fields the browser posted, shown on the page for the test to read
+                var form = await context.Request.ReadFormAsync();
+                var posted = QueryString.Create(form.Select(field => KeyValuePair.Create(field.Key, (string?)field.Value.ToString())));
+                await LoopbackSite.Html(Page("Signing in", $"<pre id=\"posted\">{HtmlEncoder.Default.Encode(posted.Value ?? "")}</pre>"))(context);
+            });
             site.MapGet(ConsoleClient.SignedOutCallbackPath, LoopbackSite.Html(Page("Signed out")));
         });
         _provider = await OidcProvider.StartAsync(console: _console.BaseAddress);
@@ -56,6 +65,24 @@ public sealed class ProviderSignInTests(Chromium chromium) : IAsyncLifetime
         var userInfo = await console.UserInfoAsync(tokens.GetProperty("access_token").GetString()!);
         Assert.Equal(account, userInfo.GetProperty("sub").GetString());
         Assert.Equal(roles, userInfo.GetProperty("roles").EnumerateArray().Select(role => role.GetString()));
+    }
+
+    [Fact]
+    public async Task Given_the_console_client_asking_for_form_post_When_a_person_signs_in_Then_the_code_is_posted_to_the_console_and_redeems()
+    {
+        await using var context = await chromium.NewContextAsync(Screen.Laptop, acceptAnyCertificateUnsafe: true);
+        var page = await context.NewPageAsync();
+        using var console = new ConsoleRelyingParty(_provider, _console.BaseAddress);
+
+        await page.GotoAsync(await console.AuthorizationUrlAsync(responseMode: "form_post"));
+        await ProviderSignIn.SignInAsync(page, _provider, "pat");
+
+        Assert.Equal(ConsoleClient.RedirectUri(_console.BaseAddress), page.Url);
+        var posted = QueryHelpers.ParseQuery(await page.Locator("#posted").TextContentAsync());
+        Assert.Equal(console.State, posted["state"].ToString());
+        var tokens = await console.RedeemAsync(posted["code"].ToString());
+        var idToken = await console.ValidateIdTokenAsync(tokens.GetProperty("id_token").GetString()!);
+        Assert.Equal("pat", idToken.FindFirst("sub")?.Value);
     }
 
     [Fact]
@@ -111,6 +138,6 @@ public sealed class ProviderSignInTests(Chromium chromium) : IAsyncLifetime
         return answer["code"].ToString() is { Length: > 0 } code ? code : throw new Xunit.Sdk.XunitException($"no code in {page.Url}");
     }
 
-    private static string Page(string title) =>
-        $"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head><body><main><h1>{title}</h1></main></body></html>""";
+    private static string Page(string title, string body = "") =>
+        $"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head><body><main><h1>{title}</h1>{body}</main></body></html>""";
 }
