@@ -6,14 +6,17 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using MlLedger.Api.Auth.Authority;
 using MlLedger.Api.Hosting;
+using MlLedger.Api.Tests.Infrastructure;
 
 namespace MlLedger.Api.Tests.IdentityProvider;
 
 /// <summary>
 /// A real OpenID Provider, oidc-provider 8.8.1 on Node.js (tests/interop/oidc, installed by scripts/test from its
 /// package-lock.json), on a loopback port over HTTPS with a certificate of a CA made for it (<see cref="CaFile"/>).
-/// Its access tokens are ES256 JWTs with audience <c>mlledger</c> and a <c>roles</c> claim. The test rotates and
-/// removes its signing keys through the process's stdin. Stopped (and its files removed) on dispose.
+/// Its access tokens are ES256 JWTs with audience <c>mlledger</c> and a <c>roles</c> claim. People sign in on its dev
+/// pages (<see cref="DeviceApproval"/> without a browser, <c>Browser.ProviderSignIn</c> with one); the web console signs
+/// them in as <see cref="ConsoleClient"/>. The test rotates and removes its signing keys through the process's stdin.
+/// Stopped (and its files removed) on dispose.
 /// </summary>
 public sealed class OidcProvider : IAsyncDisposable
 {
@@ -32,10 +35,14 @@ public sealed class OidcProvider : IAsyncDisposable
     public const string DeviceClient = "mlledger-cli";
     public const string ShortDeviceClient = "mlledger-cli-short";
 
-    /// <summary>Accounts people sign in with on the provider's pages, and their roles.</summary>
+    /// <summary>
+    /// Accounts people sign in with on the provider's pages, and their roles. Pat asks for promotions and approves
+    /// others'; he must not be able to approve his own.
+    /// </summary>
     public static readonly Dictionary<string, string[]> Accounts = new()
     {
         ["alice"] = ["approver"], ["audrey"] = ["auditor"], ["paul"] = ["pipeline"],
+        ["rita"] = ["approver", "risk-officer"], ["pat"] = ["pipeline", "approver"], ["percy"] = ["pipeline"],
     };
 
     private readonly Process _process;
@@ -78,9 +85,12 @@ public sealed class OidcProvider : IAsyncDisposable
 
     /// <summary>
     /// Starts the provider on <paramref name="port"/> (a free one when 0), with <paramref name="certificates"/>, or else
-    /// a certificate of a new CA for 127.0.0.1 and localhost, or for <paramref name="dnsNames"/> only when given.
+    /// a certificate of a new CA for 127.0.0.1 and localhost, or for <paramref name="dnsNames"/> only when given. With
+    /// <paramref name="console"/> (the web console's base address, e.g. http://127.0.0.1:PORT/) it also knows the
+    /// console's client (<see cref="ConsoleClient"/>), which it sends back only to that address.
     /// </summary>
-    public static async Task<OidcProvider> StartAsync(int port = 0, string[]? dnsNames = null, TestCertificates? certificates = null)
+    public static async Task<OidcProvider> StartAsync(
+        int port = 0, string[]? dnsNames = null, TestCertificates? certificates = null, Uri? console = null)
     {
         port = port == 0 ? LoopbackPorts.Free() : port;
         var directory = Path.Combine(Path.GetTempPath(), $"mlledger-oidc-{Guid.NewGuid():N}");
@@ -89,39 +99,16 @@ public sealed class OidcProvider : IAsyncDisposable
             : TestCertificates.Create(directory, [], dnsNames);
         Directory.CreateDirectory(directory);
         var issuer = $"https://127.0.0.1:{port}";
-        var clients = new JsonArray();
-        foreach (var (id, secret, roles) in Pipelines)
-        {
-            clients.Add(new JsonObject
-            {
-                ["client_id"] = id, ["client_secret"] = secret, ["grant_types"] = new JsonArray("client_credentials"),
-                ["redirect_uris"] = new JsonArray(), ["response_types"] = new JsonArray(), ["roles"] = new JsonArray(roles.Select(r => (JsonNode)r).ToArray()),
-                ["accessTokenTtlSeconds"] = id == "ci-short" ? 20 : null,
-            });
-        }
-
-        foreach (var id in new[] { DeviceClient, ShortDeviceClient })
-        {
-            clients.Add(new JsonObject
-            {
-                ["client_id"] = id, ["token_endpoint_auth_method"] = "none",
-                ["grant_types"] = new JsonArray("urn:ietf:params:oauth:grant-type:device_code", "refresh_token"),
-                ["redirect_uris"] = new JsonArray(), ["response_types"] = new JsonArray(),
-                ["accessTokenTtlSeconds"] = id == ShortDeviceClient ? 20 : null,
-            });
-        }
-
         var config = new JsonObject
         {
             ["issuer"] = issuer, ["port"] = port, ["certFile"] = certificates.CertificateFile, ["keyFile"] = certificates.KeyFile,
             ["audience"] = Audience, ["accessTokenTtlSeconds"] = 600, ["cookieKey"] = Convert.ToHexString(Guid.NewGuid().ToByteArray()),
-            ["clients"] = clients,
-            ["accounts"] = new JsonObject(Accounts.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)new JsonArray(a.Value.Select(r => (JsonNode)r).ToArray())))),
+            ["clients"] = ProviderClients.Clients(console), ["accounts"] = ProviderClients.Accounts(),
         };
         var configFile = Path.Combine(directory, "provider.json");
         await File.WriteAllTextAsync(configFile, config.ToJsonString());
 
-        var start = new ProcessStartInfo("node", [Path.Combine(RepositoryRoot(), "tests", "interop", "oidc", "provider.mjs"), configFile])
+        var start = new ProcessStartInfo("node", [Path.Combine(Directories.RepositoryRoot(), "tests", "interop", "oidc", "provider.mjs"), configFile])
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
         };
@@ -253,18 +240,5 @@ public sealed class OidcProvider : IAsyncDisposable
         {
             throw new InvalidOperationException($"the provider did not answer (exited: {_process.HasExited}):\n{Errors}");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MlLedger.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MlLedger.sln not found above the test assembly");
     }
 }

@@ -11,4 +11,18 @@ public static class Directories
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         }
     }
+
+    /// <summary>The directory holding MlLedger.sln, above the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "MlLedger.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"no MlLedger.sln above {AppContext.BaseDirectory}");
+    }
 }
