@@ -50,6 +50,8 @@ internal static class ServeCommand
         var authorityCa = Env(new Option<string?>("--jwt-authority-ca") { Description = "PEM file of the CA certificates the authority's TLS certificate must chain to, instead of the machine's (env MLLEDGER_JWT_AUTHORITY_CA)" }, "MLLEDGER_JWT_AUTHORITY_CA");
         var keysRefresh = Env(new Option<string?>("--jwt-keys-refresh") { Description = "Fetch the authority's signing keys this often, e.g. 30s, 1min (env MLLEDGER_JWT_KEYS_REFRESH; default 1min)" }, "MLLEDGER_JWT_KEYS_REFRESH");
         var keysMaxAge = Env(new Option<string?>("--jwt-keys-max-age") { Description = "Refuse every token once the authority's keys could not be fetched for this long (env MLLEDGER_JWT_KEYS_MAX_AGE; default 15min)" }, "MLLEDGER_JWT_KEYS_MAX_AGE");
+        var consoleClient = Env(new Option<string?>("--console-client-id") { Description = "OIDC client id people sign in to the console with, at --jwt-authority (env MLLEDGER_CONSOLE_CLIENT_ID)" }, "MLLEDGER_CONSOLE_CLIENT_ID");
+        var consoleSecret = Env(new Option<string?>("--console-client-secret-file") { Description = "File holding the console client's secret; none for a public client (env MLLEDGER_CONSOLE_CLIENT_SECRET_FILE)" }, "MLLEDGER_CONSOLE_CLIENT_SECRET_FILE");
         var policies = new Option<string>("--policies")
         {
             Description = "Directory of the policy documents evaluated before every promotion and deployment (env MLLEDGER_POLICIES)",
@@ -77,13 +79,14 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the ledger")
         {
             db, urls, dev, devOnNetwork, authority, issuer, audience, publicKey, jwks, authorityCa, keysRefresh, keysMaxAge, rolesClaim, rolesFormat,
-            subjectCase, policies, logName, checkpointInterval,
+            subjectCase, consoleClient, consoleSecret, policies, logName, checkpointInterval,
             writeRate, writeBurst, reportRate, reportBurst, expensiveReads, expensiveReadsPerIdentity, dataDir,
         };
         command.SetAction(async (parse, ct) =>
         {
             var directory = Path.GetFullPath(parse.GetValue(dataDir)!);
             JwtSettings jwt;
+            MlLedger.Api.Console.ConsoleSettings console;
             try
             {
                 jwt = new JwtSettings
@@ -105,6 +108,8 @@ internal static class ServeCommand
                 };
                 _ = jwt.Claims.RolesClaimPath();
                 AuthoritySettings.Validate(jwt); // before anything starts: an http:// authority never serves
+                console = new MlLedger.Api.Console.ConsoleSettings { ClientId = parse.GetValue(consoleClient), ClientSecretFile = parse.GetValue(consoleSecret) };
+                console.Validate(jwt);
             }
             catch (Exception e) when (e is AuthConfigurationException or ArgumentException)
             {
@@ -169,13 +174,13 @@ internal static class ServeCommand
                 return ExitCodes.UsageOrConnection;
             }
 
-            return await Serve(directory, parse.GetValue(db), listening, jwt, set, log, limits, ct);
+            return await Serve(directory, parse.GetValue(db), listening, jwt, console, set, log, limits, ct);
         });
         return command;
     }
 
     private static async Task<int> Serve(string dataDirectory, string? connectionString, (string Urls, bool Dev, bool OnNetwork) listening,
-        JwtSettings jwt, PolicySet policies, LogSettings log, RateLimits limits, CancellationToken ct)
+        JwtSettings jwt, MlLedger.Api.Console.ConsoleSettings console, PolicySet policies, LogSettings log, RateLimits limits, CancellationToken ct)
     {
         EmbeddedPostgres? embedded = null;
         try
@@ -196,6 +201,7 @@ internal static class ServeCommand
                 DevMode = listening.Dev,
                 DevModeOnNetwork = listening.OnNetwork,
                 Jwt = jwt,
+                Console = console,
                 Policies = policies,
                 Log = log,
                 RateLimits = limits,
@@ -225,9 +231,13 @@ internal static class ServeCommand
     private static void PrintBanner(LedgerHostOptions options, string dataDirectory)
     {
         var urls = options.Urls;
+        var site = urls.Split(';')[0].TrimEnd('/');
         Console.WriteLine($"MlLedger is listening on {urls}");
         if (!options.DevMode)
         {
+            Console.WriteLine(options.Console.SignInConfigured(options.Jwt)
+                ? $"Console: {site}/ (people sign in at {options.Jwt.Authority} as client {options.Console.ClientId})"
+                : $"Console: {site}/ (sign-in is off: give --console-client-id with --jwt-authority to let people in)");
             return;
         }
 
@@ -240,7 +250,8 @@ internal static class ServeCommand
         Console.WriteLine("DEV MODE: tokens from the local dev issuer are accepted. Mint one with:");
         Console.WriteLine($"  mlledger token --sub alice --roles pipeline,approver{dataFlag}");
         Console.WriteLine($"  (from a source checkout: scripts/mlledger token --sub alice --roles pipeline,approver{dataFlag})");
-        Console.WriteLine($"API reference: {urls.Split(';')[0].TrimEnd('/')}/scalar");
+        Console.WriteLine($"API reference: {site}/scalar");
+        Console.WriteLine($"Console: {site}/ (dev mode: sign in as anyone, with any roles, on {site}/signin/dev)");
     }
 
     /// <summary>A duration written with a unit: <c>30s</c>, <c>5min</c>, <c>1h</c>; null when not given.</summary>

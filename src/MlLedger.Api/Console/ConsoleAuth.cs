@@ -98,6 +98,8 @@ internal static class ConsoleAuth
 
         oidc.SaveTokens = false; // the session keeps who signed in, never a token
         oidc.MapInboundClaims = false;
+        oidc.ClaimActions.Clear(); // the principal is built once, below: the defaults would delete its issuer
+
         oidc.GetClaimsFromUserInfoEndpoint = false;
         oidc.RequireHttpsMetadata = true;
         oidc.Backchannel = AuthorityHttp.Create(jwt.AuthorityCaFile);

@@ -20,4 +20,26 @@ public sealed record ConsoleSettings
     public TimeSpan SessionIdle { get; init; } = TimeSpan.FromHours(8);
 
     public bool SignInConfigured(Auth.JwtSettings jwt) => ClientId is not null && jwt.Authority is not null;
+
+    /// <summary>Refuses, before anything starts, a console client that could never sign anyone in.</summary>
+    /// <exception cref="Auth.AuthConfigurationException">What is wrong, naming the flag.</exception>
+    public void Validate(Auth.JwtSettings jwt)
+    {
+        if (ClientId is { } id && (id.Length == 0 || id.Any(char.IsControl)))
+        {
+            throw new Auth.AuthConfigurationException("--console-client-id must be a client id of the OIDC authority");
+        }
+
+        if (ClientId is not null && jwt.Authority is null)
+        {
+            throw new Auth.AuthConfigurationException("--console-client-id needs --jwt-authority: people sign in at the authority that issues the API's tokens");
+        }
+
+        if (ClientSecretFile is { } file && (ClientId is null || !File.Exists(file) || File.ReadAllText(file).Trim().Length == 0))
+        {
+            throw new Auth.AuthConfigurationException(ClientId is null
+                ? "--console-client-secret-file needs --console-client-id"
+                : $"--console-client-secret-file {file} does not exist or is empty");
+        }
+    }
 }

@@ -169,6 +169,33 @@ public sealed class OidcProvider : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>
+    /// An access token for <paramref name="account"/>, as a person gets one at the command line: the device authorization
+    /// grant of <see cref="DeviceClient"/>, approved on the provider's own pages (<see cref="DeviceApproval"/>).
+    /// </summary>
+    public async Task<string> PersonToken(string account)
+    {
+        using var start = await _http.PostAsync($"{Issuer}/device/auth", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = DeviceClient, ["scope"] = "openid", ["resource"] = Resource,
+        }));
+        var device = JsonDocument.Parse(await start.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(start.IsSuccessStatusCode, $"the provider refused a device sign-in: {device}");
+        using (var browser = Browser())
+        {
+            await DeviceApproval.ApproveAsync(browser, device.GetProperty("verification_uri_complete").GetString()!, account);
+        }
+
+        using var token = await _http.PostAsync($"{Issuer}/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "urn:ietf:params:oauth:grant-type:device_code", ["client_id"] = DeviceClient,
+            ["device_code"] = device.GetProperty("device_code").GetString()!,
+        }));
+        var body = await token.Content.ReadAsStringAsync();
+        Assert.True(token.IsSuccessStatusCode, $"the provider gave no token for {account}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    }
+
     /// <summary>A new key signs from now on; the others stay published. The key ids published, the signing one first.</summary>
     public async Task<string[]> Rotate() => Published(await Command("rotate"));
 

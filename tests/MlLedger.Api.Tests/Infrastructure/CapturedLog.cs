@@ -36,7 +36,7 @@ public sealed class CapturedLog : ILoggerProvider
         {
             lock (log._lines)
             {
-                log._lines.Add($"{logLevel} {category}: {formatter(state, exception)}");
+                log._lines.Add($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : $"\n{exception}")}");
             }
         }
     }
