@@ -89,7 +89,7 @@ public static class LedgerHost
             json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         });
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => OpenApiContract.Configure(openApi, options.Jwt));
         services.AddSingleton(_ => new LedgerDatabase(options.ConnectionString, options.Schema, options.ReadLimits)); // disposed with the host: its pool closes
         services.AddSingleton(options.Log);
         services.AddSingleton(options.ReadLimits);

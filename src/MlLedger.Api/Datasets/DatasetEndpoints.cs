@@ -16,13 +16,13 @@ internal static class DatasetEndpoints
             .Validates<RecordDatasetCheckRequest>().Produces<WriteReceipt>()
             .WithSummary("Record the result of a dataset check such as pii-scan.");
         group.MapPost("/{id}/withdrawal", Withdrawing.Handle).RequireAuthorization(LedgerPolicies.PipelineWrite)
-            .Validates<WithdrawDatasetRequest>().Produces<WriteReceipt>()
+            .Validates<WithdrawDatasetRequest>().Produces<DatasetWithdrawalReceipt>()
             .WithSummary("Withdraw a dataset: no new model version may name it.");
         group.MapGet("/", Listing.Handle).RequireAuthorization(LedgerPolicies.Read)
             .Produces<Page<DatasetSummary>>().ProducesValidationProblem()
             .WithSummary("Dataset versions, newest registration first, by name and status (active, withdrawn). " +
                          "Keyset-paged: limit (default 50, max 500) and cursor.");
-        group.MapGet("/{id}", Reading.Handle).RequireAuthorization(LedgerPolicies.Read)
+        group.MapGet("/{id}", Reading.Handle).RequireAuthorization(LedgerPolicies.Read).Produces<DatasetDetails>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("A dataset with its checks and status; the ETag is its stream version.");
     }

@@ -11,6 +11,12 @@ namespace MlLedger.Api.Datasets;
 
 public sealed record WithdrawDatasetRequest(string Reason);
 
+/// <summary>
+/// The answer to a withdrawal: the receipt, and what the dataset reaches downstream (<see cref="Impact"/>), or, when that
+/// graph is too large to walk here, why not (<see cref="ImpactError"/>).
+/// </summary>
+public sealed record DatasetWithdrawalReceipt(string Id, long Version, IReadOnlyList<EntryReceipt> Entries, ImpactView? Impact, string? ImpactError);
+
 internal sealed class WithdrawDatasetValidator : AbstractValidator<WithdrawDatasetRequest>
 {
     public WithdrawDatasetValidator() => RuleFor(r => r.Reason).NotEmpty().IsText();
@@ -32,7 +38,7 @@ internal static class Withdrawing
             try
             {
                 var impact = await Impact.Of(id, new AsOfView(null, null), LineageCut.Now, lineage, ledger.Cancellation);
-                body = new JsonObject { ["impact"] = PolicyJson.Node(impact with { Status = "withdrawn" }) };
+                body = new JsonObject { ["impact"] = PolicyJson.Node(impact with { Status = "withdrawn" }), ["impactError"] = null };
             }
             catch (LineageTooLargeException tooLarge)
             {

@@ -24,7 +24,7 @@ internal static class EntryEndpoints
             .Produces<Page<EntrySummary>>().ProducesValidationProblem()
             .WithSummary("The audit trail, newest first: each entry's sequence number, signed time, event type, actor, stream and hash; " +
                          "by stream, type, actor and time (from inclusive, to exclusive). Keyset-paged: limit (default 50, max 500) and cursor.");
-        app.MapGet("/v1/entries/{seq:long}", GetEntry).RequireAuthorization(LedgerPolicies.Read)
+        app.MapGet("/v1/entries/{seq:long}", GetEntry).RequireAuthorization(LedgerPolicies.Read).Refuses(404)
             .WithSummary("One ledger entry: its DSSE envelope exactly as signed, the key id and the entry hash.");
         app.MapGet("/v1/keys", GetKeys).RequireAuthorization(LedgerPolicies.Read)
             .WithSummary("The ledger's public keys (PEM), active and retired, with validity windows.");

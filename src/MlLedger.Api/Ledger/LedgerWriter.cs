@@ -17,6 +17,14 @@ public sealed record EntryReceipt(long Seq, string Hash);
 /// <summary>What every write answers: the resource, its stream version (also the ETag) and the new entries.</summary>
 public sealed record WriteReceipt(string Id, long Version, IReadOnlyList<EntryReceipt> Entries);
 
+/// <summary>
+/// A 409 whose refusal was itself recorded (a blocked deployment): the problem, the policy decision, and the receipt of the
+/// entry that records it. A refusal that records nothing carries only the problem's fields.
+/// </summary>
+public sealed record RecordedRefusalProblem(
+    string Type, string Title, int Status, string Detail, string Code, string? TraceId, string? Id, long? Version,
+    IReadOnlyList<EntryReceipt>? Entries, Domain.Policies.PolicyDecision? Decision);
+
 /// <summary>How a write ended, before it is turned into HTTP.</summary>
 internal abstract record WriteOutcome(string ResourceId, string PrimaryStream, int Status)
 {

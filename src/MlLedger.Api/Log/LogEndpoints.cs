@@ -21,21 +21,23 @@ internal static class LogEndpoints
     public static void MapLog(this WebApplication app)
     {
         var log = app.MapGroup("/v1/log").RequireAuthorization(LedgerPolicies.Read);
-        log.MapGet("/checkpoint", Latest)
+        log.MapGet("/checkpoint", Latest).Produces(StatusCodes.Status200OK, contentType: "text/plain").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The latest signed checkpoint: a C2SP tlog-checkpoint as a signed note (ECDSA P-256).");
-        log.MapGet("/checkpoints/{size:long}", At)
+        log.MapGet("/checkpoints/{size:long}", At).Produces(StatusCodes.Status200OK, contentType: "text/plain").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The checkpoint issued at a tree size; every checkpoint ever issued is kept.");
-        log.MapGet("/proof/inclusion", Inclusion)
+        log.MapGet("/proof/inclusion", Inclusion).Produces<InclusionProofView>().Refuses(400, 404, 500)
             .WithSummary("Inclusion proof of an entry (by sequence number) in the tree of treeSize leaves (default: the latest checkpoint).");
-        log.MapGet("/proof/consistency", Consistency)
+        log.MapGet("/proof/consistency", Consistency).Produces<ConsistencyProofView>().Refuses(400, 404, 500)
             .WithSummary("Consistency proof that the tree of `to` leaves extends the tree of `from` leaves.");
-        log.MapGet("/trusted-root", TrustedRootDocument)
+        log.MapGet("/trusted-root", TrustedRootDocument).Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK, "application/json") // a Sigstore TrustedRoot (protobuf-specs)
             .WithSummary("A Sigstore TrustedRoot for this log: every ledger key with its validity window.");
         app.MapGet("/v1/export", Exporting.Export).RequireAuthorization(LedgerPolicies.Audit).CapConcurrency()
+            .Produces(StatusCodes.Status200OK, contentType: Exporting.ContentType).Refuses(400, 500)
             .WithSummary("An audit bundle (JSON Lines) of the leaves [from, to) under the checkpoint of size `to`, with the consistency proof from the checkpoint of size `since`.");
         app.MapGet("/v1/verification/log", SelfCheck).RequireAuthorization(LedgerPolicies.Audit).CapConcurrency(oneAtATime: true)
             .WithSummary("The ledger checks itself: every entry against the log and every checkpoint, and every stream's signatures, links and data.");
         app.MapGet("/v1/entries/{seq:long}/bundle", Bundle).RequireAuthorization(LedgerPolicies.Read)
+            .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK, "application/json").Refuses(404, 409) // a Sigstore bundle v0.3 (protobuf-specs)
             .WithSummary("A Sigstore bundle v0.3 of one entry: its DSSE envelope and its inclusion proof under the latest checkpoint.");
     }
 

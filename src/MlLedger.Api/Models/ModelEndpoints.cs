@@ -29,7 +29,7 @@ internal static class ModelEndpoints
         group.MapPost("/{version}/retirement", Retiring.Handle).RequireAuthorization(LedgerPolicies.PipelineWrite)
             .Validates<RetireModelVersionRequest>().Produces<WriteReceipt>()
             .WithSummary("Retire a model version: it can no longer be promoted or deployed.");
-        group.MapGet("/{version}", ReadingVersions.Handle).RequireAuthorization(LedgerPolicies.Read)
+        group.MapGet("/{version}", ReadingVersions.Handle).RequireAuthorization(LedgerPolicies.Read).Produces<ModelVersionDetails>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("A model version with its stage, stage history and evaluations; the ETag is its stream version.");
     }

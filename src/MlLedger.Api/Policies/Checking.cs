@@ -28,7 +28,7 @@ internal sealed class PolicyCheckValidator : AbstractValidator<PolicyCheckReques
 }
 
 /// <summary>The answer of a check: the decision, and the entry that recorded it.</summary>
-public sealed record PolicyCheckResponse(string Id, bool Allowed, string PolicySetDigest, PolicyDecision Decision, IReadOnlyList<EntryReceipt> Entries);
+public sealed record PolicyCheckResponse(string Id, bool Allowed, string PolicySetDigest, PolicyDecision Decision, long Version, IReadOnlyList<EntryReceipt> Entries);
 
 internal static class Checking
 {

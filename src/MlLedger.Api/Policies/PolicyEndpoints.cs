@@ -21,7 +21,7 @@ internal static class PolicyEndpoints
             .WithSummary("Dry run for pipelines: the policy decision for a model version and a target stage or environment, recorded in the decision log.");
         group.MapGet("/set", (PolicyGate gate) => TypedResults.Ok(View(gate))).RequireAuthorization(LedgerPolicies.Read)
             .WithSummary("The policy set in force: its digest, policies and files.");
-        group.MapGet("/decisions/{seq:long}/replay", Replaying.Handle).RequireAuthorization(LedgerPolicies.Audit).CapConcurrency()
+        group.MapGet("/decisions/{seq:long}/replay", Replaying.Handle).RequireAuthorization(LedgerPolicies.Audit).CapConcurrency().Refuses(400, 404, 409)
             .Produces<DecisionReplay>()
             .WithSummary("Re-evaluate a past decision entry with the policy set of its digest and the facts as of that entry.");
     }

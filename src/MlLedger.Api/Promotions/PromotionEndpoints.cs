@@ -22,7 +22,7 @@ internal static class PromotionEndpoints
             .Produces<Page<PromotionSummary>>().ProducesValidationProblem()
             .WithSummary("Promotions, newest request first, by status, model and target stage; awaiting=me: the pending ones the caller " +
                          "may still decide and whose quorum waits on someone like them. Keyset-paged: limit (default 50, max 500) and cursor.");
-        group.MapGet("/{id}", Reading.Handle).RequireAuthorization(LedgerPolicies.Read)
+        group.MapGet("/{id}", Reading.Handle).RequireAuthorization(LedgerPolicies.Read).Produces<PromotionDetails>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("A promotion with every approval decision; the ETag is its stream version.");
     }

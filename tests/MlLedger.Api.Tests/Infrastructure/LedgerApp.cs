@@ -98,9 +98,12 @@ public sealed class LedgerApp : IAsyncDisposable
     /// <summary>An HTTP client carrying a valid token for <paramref name="subject"/> with <paramref name="roles"/>.</summary>
     public HttpClient Client(string subject, params string[] roles) => ClientWithToken(Issuer.Token(subject, roles));
 
+    /// <summary>When set, every client made after it records the answers it gets (the OpenAPI contract test reads them).</summary>
+    public Contract.AnswerRecorder? Recorder { get; set; }
+
     public HttpClient ClientWithToken(string? token)
     {
-        var client = new HttpClient { BaseAddress = Address };
+        var client = Recorder is { } recorder ? new HttpClient(recorder.Handler()) { BaseAddress = Address } : new HttpClient { BaseAddress = Address };
         _clients.Add(client);
         if (token is not null)
         {
