@@ -144,7 +144,7 @@ public sealed partial class AuthMatrixTests(LedgerFixture shared, ITestOutputHel
 
     /// <summary>Every (method, route) the host maps, in a fixed order; a group's "/" child is its group's route.</summary>
     private List<(string Method, string Route, RouteEndpoint Endpoint)> Endpoints() =>
-        _ledger.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        ApiEndpoints.Api(_ledger.Services)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
                 .Select(method => (method, "/" + e.RoutePattern.RawText!.Trim('/'), e)))
             .OrderBy(e => e.Item2, StringComparer.Ordinal).ThenBy(e => e.method, StringComparer.Ordinal)

@@ -146,7 +146,7 @@ public sealed partial class AuthorizationTests(LedgerFixture shared) : IClassFix
     }
 
     private List<RouteEndpoint> RouteEndpoints() =>
-        _ledger.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        [.. ApiEndpoints.Api(_ledger.Services)];
 
     private static IReadOnlyList<string> Methods(RouteEndpoint endpoint) =>
         endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];

@@ -105,7 +105,7 @@ public sealed class FuzzTests(LedgerFixture shared, ITestOutputHelper output) : 
             ["/v1/keys/rotation"] = new("", "/v1/keys/rotation", null),
         };
 
-        var mapped = _ledger.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var mapped = ApiEndpoints.Api(_ledger.Services)
             .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains("POST") == true)
             .Select(e => e.RoutePattern.RawText ?? "").Distinct().Order(StringComparer.Ordinal).ToList();
         Assert.Equal(samples.Keys.Order(StringComparer.Ordinal), mapped);

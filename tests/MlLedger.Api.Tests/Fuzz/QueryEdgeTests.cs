@@ -115,7 +115,7 @@ public sealed class QueryEdgeTests(LedgerFixture shared, ITestOutputHelper outpu
             ["/v1/reports/dataset-impact/{id}.pdf"] = $"/v1/reports/dataset-impact/{life.Raw}.pdf",
         };
 
-        var mapped = _ledger.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var mapped = ApiEndpoints.Api(_ledger.Services)
             .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains("GET") == true)
             .Select(e => Normal(e.RoutePattern.RawText ?? "")).Distinct().Order(StringComparer.Ordinal).ToList();
         Assert.Equal(samples.Keys.Order(StringComparer.Ordinal), mapped);
