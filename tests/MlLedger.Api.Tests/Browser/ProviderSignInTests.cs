@@ -115,8 +115,8 @@ public sealed class ProviderSignInTests(Chromium chromium) : IAsyncLifetime
         await page.GotoAsync(await again.AuthorizationUrlAsync());
         CodeAt(page, again);
 
-        await page.GotoAsync(await first.EndSessionUrlAsync(idToken));
-        await ProviderSignIn.SignOutAsync(page, _provider);
+        var endSession = await first.EndSessionUrlAsync(idToken);
+        await ProviderSignIn.SignOutAsync(page, _provider, () => page.GotoAsync(endSession));
 
         Assert.StartsWith(ConsoleClient.PostLogoutRedirectUri(_console.BaseAddress) + "?", page.Url, StringComparison.Ordinal);
         Assert.Equal(first.State, QueryHelpers.ParseQuery(new Uri(page.Url).Query)["state"].ToString());
@@ -125,6 +125,40 @@ public sealed class ProviderSignInTests(Chromium chromium) : IAsyncLifetime
         await page.GotoAsync(await afterwards.AuthorizationUrlAsync());
         Assert.StartsWith(_provider.Issuer + "/interaction/", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("input[name=login]")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Given_a_sign_in_that_leads_somewhere_else_When_it_ends_Then_the_failure_says_where_the_browser_is_and_what_the_page_says()
+    {
+        await using var context = await chromium.NewContextAsync(Screen.Phone, acceptAnyCertificateUnsafe: true);
+        var page = await context.NewPageAsync();
+        using var console = new ConsoleRelyingParty(_provider, _console.BaseAddress);
+        await page.GotoAsync(await console.AuthorizationUrlAsync());
+        var elsewhere = _console.Url("/somewhere-else");
+
+        var failure = await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => ProviderSignIn.SignInAsync(page, _provider, "rita", backAt: elsewhere));
+
+        Assert.Contains($"signing in should have led back to {elsewhere}", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"the browser is at {ConsoleClient.RedirectUri(_console.BaseAddress)}?", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"{_provider.Issuer}/interaction/", failure.Message, StringComparison.Ordinal); // the pages it went through
+        Assert.Contains("the page says:\nSigning in", failure.Message, StringComparison.Ordinal);
+        var screenshot = System.Text.RegularExpressions.Regex.Match(failure.Message, @"screenshot: (\S+\.png)").Groups[1].Value;
+        Assert.True(File.Exists(screenshot), $"no screenshot at '{screenshot}'");
+        File.Delete(screenshot);
+    }
+
+    [Fact]
+    public async Task Given_a_page_off_the_provider_When_signing_in_Then_the_failure_says_where_the_browser_is_and_what_the_page_says()
+    {
+        await using var context = await chromium.NewContextAsync(Screen.Laptop, acceptAnyCertificateUnsafe: true);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_console.Url(ConsoleClient.SignedOutCallbackPath));
+
+        var failure = await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => ProviderSignIn.SignInAsync(page, _provider, "rita"));
+
+        Assert.Contains("to sign in, the browser should be on the provider's pages", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"the browser is at {_console.Url(ConsoleClient.SignedOutCallbackPath)}", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("the page says:\nSigned out", failure.Message, StringComparison.Ordinal);
     }
 
     /// <summary>The code on the console's callback address, after checking the state and the issuer (RFC 9207) beside it.</summary>

@@ -141,8 +141,7 @@ public sealed class ApprovalJourneyTests(PostgresFixture postgres, Chromium chro
         await audrey.GotoAsync(new Uri(_console.Address, "/reports").AbsoluteUri);
         Assert.Contains(digest, await audrey.Locator("table").InnerTextAsync());
 
-        await audrey.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await ProviderSignIn.SignOutAsync(audrey, _console.Provider);
+        await ProviderSignIn.SignOutAsync(audrey, _console.Provider, () => audrey.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync());
         await audrey.GotoAsync(new Uri(_console.Address, "/reports").AbsoluteUri);
         Assert.StartsWith(_console.Provider.Issuer, audrey.Url); // no session: the console asks the provider again
     }

@@ -60,10 +60,8 @@ public sealed class ConsoleLedger : IAsyncDisposable
     {
         var context = await chromium.NewContextAsync(screen ?? Screen.Laptop, acceptAnyCertificateUnsafe: true);
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(Address, path).AbsoluteUri);
-        Assert.StartsWith(Provider.Issuer, page.Url); // the console sent the browser to the provider
-        await ProviderSignIn.SignInAsync(page, Provider, account);
-        await page.WaitForURLAsync(url => url.StartsWith(Address.AbsoluteUri.TrimEnd('/'), StringComparison.Ordinal));
+        await page.GotoAsync(new Uri(Address, path).AbsoluteUri); // the console sends the browser to the provider
+        await ProviderSignIn.SignInAsync(page, Provider, account, backAt: Address.AbsoluteUri);
         return page;
     }
 
