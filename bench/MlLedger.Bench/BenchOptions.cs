@@ -80,6 +80,7 @@ internal sealed record BenchOptions
                                 page, and the audit trail's first page and pages at 1%, 50% and 99% of its depth
           --entries N           ledger entries (default 100000), seeded through the API
           --promotions N        pending production promotions among them, all awaiting the approver (default 5000)
+          --concurrency N       parallel seeding clients
           --requests N          timed requests of each kind, one at a time, round robin (default 300), after 30 rounds of warm-up
           --settle-seconds N    before timing, wait at most N s for the 1-minute load average to fall below 1 (default 600)
           --show-sql            after timing, print the SQL statements each request runs, with their durations
