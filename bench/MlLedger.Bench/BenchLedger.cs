@@ -104,6 +104,8 @@ internal sealed class BenchLedger : IAsyncDisposable
                 // Marten's errors are counted, not printed with their stack traces; the host's own errors still print
                 logging.AddProvider(martenErrors);
                 logging.AddFilter<ConsoleLoggerProvider>("Marten", LogLevel.None);
+                // every console page with a form logs that antiforgery replaced its Cache-Control header: not printed per request
+                logging.AddFilter<ConsoleLoggerProvider>("Microsoft.AspNetCore.Antiforgery", LogLevel.Error);
                 logging.AddFilter<MartenErrors>((category, level) =>
                     level >= LogLevel.Error && category?.StartsWith("Marten", StringComparison.Ordinal) == true);
             });

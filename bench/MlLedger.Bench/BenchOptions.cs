@@ -15,13 +15,14 @@ internal sealed record BenchOptions
     public const string StartupMode = "startup";
     public const string ReadsMode = "reads";
     public const string EntryChecksMode = "entry-checks";
+    public const string ConsoleMode = "console";
 
     /// <summary>Every mode, in the order <c>all</c> runs them: the short in-process ones first.</summary>
     public static readonly IReadOnlyList<string> AllModes =
-        [PolicyMode, AppendMode, HttpWriteMode, StartupMode, VerifyMode, EntryChecksMode, LogMode, HttpMode, ReportsMode, ReadsMode];
+        [PolicyMode, AppendMode, HttpWriteMode, StartupMode, VerifyMode, EntryChecksMode, LogMode, HttpMode, ReportsMode, ReadsMode, ConsoleMode];
 
     public const string Usage = """
-        usage: MlLedger.Bench [all] [policy] [append] [http-write] [startup] [verify] [entry-checks] [log] [http] [reports] [reads] [options]
+        usage: MlLedger.Bench [all] [policy] [append] [http-write] [startup] [verify] [entry-checks] [log] [http] [reports] [reads] [console] [options]
                (no mode: policy and http, policy first; all: every mode, then one summary table of every figure against
                its ceiling and target)
 
@@ -74,6 +75,17 @@ internal sealed record BenchOptions
           --dataset-checks N    checks recorded on one dataset (default 2000)
           --callers N           callers sending the costliest capped read at once (default 8)
 
+        console mode: embedded PostgreSQL + the real ledger host; the lists and the console's pages as an approver with the
+                                risk-officer role sees them: GET /v1/promotions?awaiting=me, the inbox page, a promotion's
+                                page, and the audit trail's first page and pages at 1%, 50% and 99% of its depth
+          --entries N           ledger entries (default 100000), seeded through the API
+          --promotions N        pending production promotions among them, all awaiting the approver (default 5000)
+          --concurrency N       parallel seeding clients
+          --requests N          timed requests of each kind, one at a time, round robin (default 300), after 30 rounds of warm-up
+          --settle-seconds N    before timing, wait at most N s for the 1-minute load average to fall below 1 (default 600)
+          --show-sql            after timing, print the SQL statements each request runs, with their durations
+          --explain             and EXPLAIN (ANALYZE, BUFFERS) of each (Marten's commands, and the trail's statement)
+
           --policies DIR        policy set (default: the shipped policies/, copied next to the binary)
         """;
 
@@ -91,11 +103,15 @@ internal sealed record BenchOptions
     public int LineageModels { get; init; } = 3_333;
     public int DatasetChecks { get; init; } = 2_000;
     public int Callers { get; init; } = 8;
+    public int Promotions { get; init; } = 5_000;
+    public int Requests { get; init; } = 300;
+    public int SettleSeconds { get; init; } = 600;
     public int Checks { get; init; } = 2_000;
     public int Warmup { get; init; } = 200;
     public int BaselineChecks { get; init; } = 400;
     public int Concurrency { get; init; } = Math.Max(8, 4 * Environment.ProcessorCount);
     public bool ShowSql { get; init; }
+    public bool Explain { get; init; }
     public bool Help { get; init; }
     public string PoliciesDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "ShippedPolicies");
 
@@ -108,7 +124,8 @@ internal sealed record BenchOptions
             var arg = args[i];
             switch (arg)
             {
-                case PolicyMode or HttpMode or VerifyMode or LogMode or ReportsMode or AppendMode or HttpWriteMode or StartupMode or ReadsMode or EntryChecksMode:
+                case PolicyMode or HttpMode or VerifyMode or LogMode or ReportsMode or AppendMode or HttpWriteMode or StartupMode or ReadsMode or EntryChecksMode
+                    or ConsoleMode:
                     if (!modes.Contains(arg))
                     {
                         modes.Add(arg);
@@ -154,6 +171,15 @@ internal sealed record BenchOptions
                 case "--callers":
                     options = options with { Callers = Positive(args, ref i) };
                     break;
+                case "--promotions":
+                    options = options with { Promotions = Positive(args, ref i) };
+                    break;
+                case "--requests":
+                    options = options with { Requests = Positive(args, ref i) };
+                    break;
+                case "--settle-seconds":
+                    options = options with { SettleSeconds = NonNegative(args, ref i) };
+                    break;
                 case "--entries":
                     options = options with { Entries = Positive(args, ref i) };
                     break;
@@ -171,6 +197,9 @@ internal sealed record BenchOptions
                     break;
                 case "--policies":
                     options = options with { PoliciesDirectory = Path.GetFullPath(Value(args, ref i)) };
+                    break;
+                case "--explain":
+                    options = options with { Explain = true };
                     break;
                 case "--show-sql":
                     options = options with { ShowSql = true };

@@ -89,6 +89,10 @@ try
         {
             await ReadsBench.RunAsync(options, cancel.Token);
         }
+        else if (mode == BenchOptions.ConsoleMode)
+        {
+            await ConsoleBench.RunAsync(options, cancel.Token);
+        }
         else
         {
             await HttpBench.RunAsync(options, cancel.Token);

@@ -9,9 +9,10 @@ internal sealed record SeedResult(long Appended, long Requests, long Retries, lo
 /// <summary>
 /// Seeds the ledger through its HTTP API with parallel clients: each client takes the next model and sends its
 /// whole plan, call by call; the entry budget is reserved per model before it starts, and what is left at the end
-/// is topped up with single-entry writes (dataset checks), so the ledger ends at the target.
+/// is topped up with single-entry writes (dataset checks), so the ledger ends at the target. The plans are
+/// <see cref="ModelPlan.For"/> unless <paramref name="plans"/> says otherwise (null: no more models).
 /// </summary>
-internal sealed class Seeder(Identities who, int concurrency)
+internal sealed class Seeder(Identities who, int concurrency, Func<int, ModelPlan?>? plans = null)
 {
     private const int MinErrorsToStop = 50; // and at least 1% of the requests
     private readonly ConcurrentQueue<string> _errorSamples = new();
@@ -68,7 +69,12 @@ internal sealed class Seeder(Identities who, int concurrency)
     {
         while (!stop.IsCancellationRequested)
         {
-            var plan = ModelPlan.For(Interlocked.Increment(ref _nextModel) - 1);
+            var plan = (plans ?? ModelPlan.For)(Interlocked.Increment(ref _nextModel) - 1);
+            if (plan is null)
+            {
+                return;
+            }
+
             if (Interlocked.Add(ref _reserved, plan.Entries) > budget)
             {
                 Interlocked.Add(ref _reserved, -plan.Entries);

@@ -93,7 +93,9 @@ internal sealed record ModelPlan(int Index, string Name, string[] Licenses, bool
 }
 
 /// <param name="Production">Whether a production promotion is requested after staging.</param>
-internal sealed record VersionPlan(string Version, string Artifact, double HoldoutAuc, bool Production)
+/// <param name="PendingAfter">When set, the production promotion gets this many approvals (0 to 2) from approvers without
+/// the risk-officer role, whatever the metrics, and stays pending: the production policy still needs a risk officer.</param>
+internal sealed record VersionPlan(string Version, string Artifact, double HoldoutAuc, bool Production, int? PendingAfter = null)
 {
     public const double Threshold = 0.85;
 
@@ -102,9 +104,10 @@ internal sealed record VersionPlan(string Version, string Artifact, double Holdo
     /// <summary>
     /// register 1, evaluations 6, staging: request 2 (requested + evaluated) and one approval 4 (granted, evaluated,
     /// approved, stage changed); production: request 2, then two approvals without a risk officer 2 each, then a
-    /// risk officer 4 when the version meets the policy, or a single approval 2 when it does not (left pending).
+    /// risk officer 4 when the version meets the policy, or a single approval 2 when it does not (left pending);
+    /// with <see cref="PendingAfter"/>, request 2 and its approvals 2 each.
     /// </summary>
-    public int Entries => 1 + 6 + 6 + (!Production ? 0 : MeetsProduction ? 2 + 2 + 2 + 4 : 2 + 2);
+    public int Entries => 1 + 6 + 6 + (!Production ? 0 : PendingAfter is { } n ? 2 + 2 * n : MeetsProduction ? 2 + 2 + 2 + 4 : 2 + 2);
 }
 
 /// <summary>Sends one model's plan through the API, call by call, as a pipeline and its approvers would.</summary>
@@ -190,6 +193,16 @@ internal sealed class TrafficSender(Identities who)
         var production = await Post(pipeline, "/v1/promotions",
             new { model = name, version = v, targetStage = "production", justification = $"holdout auc {version.HoldoutAuc:0.00}" }, ct);
         var id = production.Id();
+        if (version.PendingAfter is { } approvals)
+        {
+            for (var n = 1; n <= approvals; n++)
+            {
+                await Post(Pick(approvers, first + n), $"/v1/promotions/{id}/approvals", new { decision = "approve", comment = "ok" }, ct);
+            }
+
+            return; // awaiting a risk officer
+        }
+
         await Post(Pick(approvers, first + 1), $"/v1/promotions/{id}/approvals", new { decision = "approve", comment = "ok" }, ct);
         if (!version.MeetsProduction)
         {
