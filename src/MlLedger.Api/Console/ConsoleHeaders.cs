@@ -24,7 +24,9 @@ internal static class ConsoleHeaders
                 headers["Referrer-Policy"] = "same-origin";
                 if (!path.StartsWithSegments(ConsoleAssets.StylesheetPath))
                 {
-                    headers.CacheControl = "no-store";
+                    // as antiforgery writes it on every page with a form, so it has nothing to replace (and nothing to log)
+                    headers.CacheControl = "no-cache, no-store";
+                    headers.Pragma = "no-cache";
                 }
             }
 

@@ -109,11 +109,12 @@ internal static class ListingEntries
         Add("at", "<", filter.To?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), "::timestamp with time zone");
         Add("seq", "<", before);
         command.Parameters.AddWithValue(size + 1);
+        // the page is taken from the index alone (its LIMIT bounds the walk at any depth), then joined to its entries
         command.CommandText =
             $"SELECT i.seq, i.occurred_at, i.type, i.actor, i.actor_issuer, i.stream, e.version, {EntryHeaders.Sql("e.headers", EntryHeaders.Hash)} " +
-            $"FROM {database.QuotedSchema}.{EntryIndex.Table} i JOIN {database.EventsTable} e ON e.seq_id = i.seq " +
+            $"FROM (SELECT * FROM {database.QuotedSchema}.{EntryIndex.Table} i " +
             (where.Count > 0 ? $"WHERE {string.Join(" AND ", where)} " : "") +
-            $"ORDER BY i.seq DESC LIMIT ${command.Parameters.Count}";
+            $"ORDER BY i.seq DESC LIMIT ${command.Parameters.Count}) i JOIN {database.EventsTable} e ON e.seq_id = i.seq ORDER BY i.seq DESC";
         await using var connection = await database.Source.OpenConnectionAsync(ct);
         command.Connection = connection;
         var rows = new List<EntrySummary>();
