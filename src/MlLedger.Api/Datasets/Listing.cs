@@ -52,7 +52,7 @@ internal static class Listing
             query = query.Where(d => d.Status == s);
         }
 
-        var rows = await TimeKeyset.After(query, session.DocumentStore.Options.DatabaseSchemaName, "registeredAt", from)
+        var rows = await TimeKeyset.After(query, "registeredAt", from)
             .OrderByDescending(d => d.RegisteredAt).ThenByDescending(d => d.Id).Take(size + 1).ToListAsync(ct);
         return TypedResults.Ok(Paging.Of(List, rows, size, Summary, d => TimeKeyset.Keys(d.RegisteredAt!.Value, d.Id)));
     }

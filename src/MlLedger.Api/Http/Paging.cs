@@ -116,19 +116,15 @@ internal static class TimeKeyset
     /// Documents strictly after (<paramref name="at"/>, <paramref name="id"/>) in the order newest <paramref name="field"/>
     /// first, then greatest id: the same cast of the stored text as the ordering Marten writes, so no item repeats or is skipped.
     /// </summary>
-    public static IQueryable<T> After<T>(IQueryable<T> query, string schema, string field, (DateTimeOffset At, string Id)? after)
+    public static IQueryable<T> After<T>(IQueryable<T> query, string field, (DateTimeOffset At, string Id)? after)
     {
         if (after is not { } a)
         {
             return query;
         }
 
-        // Marten sorts by mt_immutable_timestamptz(...) and indexes that expression; the first condition lets an index on it
-        // start its walk at the cursor, the second is the exact keyset order (ties broken by id)
-        var key = $"{schema}.mt_immutable_timestamptz(d.data ->> '{field}')";
         return query.Where(d => d!.MatchesSql(
-            $"{key} <= CAST(? AS timestamp with time zone) AND ({key}, d.id) < (CAST(? AS timestamp with time zone), ?)",
-            Text(a.At), Text(a.At), a.Id));
+            $"(CAST(d.data ->> '{field}' AS timestamp with time zone), d.id) < (CAST(? AS timestamp with time zone), ?)", Text(a.At), a.Id));
     }
 
     private static string Text(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);

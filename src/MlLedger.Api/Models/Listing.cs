@@ -67,7 +67,7 @@ internal static class Listing
         }
 
         var query = session.Query<ModelVersion>().Where(m => m.Model == name && m.Registered);
-        var rows = await TimeKeyset.After(query, session.DocumentStore.Options.DatabaseSchemaName, "registeredAt", from)
+        var rows = await TimeKeyset.After(query, "registeredAt", from)
             .OrderByDescending(m => m.RegisteredAt).ThenByDescending(m => m.Id).Take(size + 1).ToListAsync(ct);
         if (rows.Count == 0 && from is null)
         {

@@ -175,7 +175,7 @@ internal static class Listing
             query = query.Where(p => !p.Decisions.Any(d => d.Approver == notDecidedBy));
         }
 
-        query = TimeKeyset.After(query, session.DocumentStore.Options.DatabaseSchemaName, "requestedAt", after);
+        query = TimeKeyset.After(query, "requestedAt", after);
         return query.OrderByDescending(p => p.RequestedAt).ThenByDescending(p => p.Id);
     }
 

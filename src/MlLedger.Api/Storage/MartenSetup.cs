@@ -44,9 +44,7 @@ internal static class MartenSetup
         options.Projections.Add(new Entries.EntryIndexProjection(schema), ProjectionLifecycle.Inline);
 
         // policy decisions look up a model version's promotions to a stage
-        options.Schema.For<MlLedger.Domain.Promotions.Promotion>().Index(p => p.ModelVersionId)
-            // the lists and the inbox page newest request first: a page walks this index backwards and stops at its limit
-            .Index(p => p.RequestedAt!);
+        options.Schema.For<MlLedger.Domain.Promotions.Promotion>().Index(p => p.ModelVersionId);
 
         options.Schema.For<IdempotencyRecord>().Identity(r => r.Id);
 
