@@ -35,8 +35,7 @@ internal static class Listing
             errors["name"] = ["'name' must not be empty."];
         }
 
-        if (!Paging.TryRead(List, cursor, limit, 2, errors, out var size, out var after) ||
-            !TimeKeyset.TryRead(after, StreamKeys.Dataset(""), errors, out var from))
+        if (!TimeKeyset.TryReadPage(List, cursor, limit, StreamKeys.Dataset(""), errors, out var size, out var from))
         {
             return Problems.Invalid(errors, "query parameter(s) are invalid");
         }

@@ -79,7 +79,7 @@ internal static class ListingEntries
     {
         var errors = new Dictionary<string, string[]>();
         var valid = EntryFilter.TryRead(stream, type, actor, from, to, errors, out var filter);
-        if (!Paging.TryRead(List, cursor, limit, 1, errors, out var size, out var after) || !valid || !TryReadSeq(after, errors, out var before))
+        if (!TryReadPage(cursor, limit, errors, out var size, out var before) || !valid)
         {
             return Problems.Invalid(errors, "query parameter(s) are invalid");
         }
@@ -134,7 +134,14 @@ internal static class ListingEntries
     private static DateTimeOffset? SignedTime(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : null;
 
-    public static bool TryReadSeq(string[]? after, Dictionary<string, string[]> errors, out long? before)
+    /// <summary>The page size and the sequence number the page starts before (null: the newest), or 400 entries.</summary>
+    public static bool TryReadPage(string? cursor, string? limit, Dictionary<string, string[]> errors, out int size, out long? before)
+    {
+        before = null;
+        return Paging.TryRead(List, cursor, limit, 1, errors, out size, out var after) && TryReadSeq(after, errors, out before);
+    }
+
+    private static bool TryReadSeq(string[]? after, Dictionary<string, string[]> errors, out long? before)
     {
         before = null;
         if (after is null)

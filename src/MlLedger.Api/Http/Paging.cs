@@ -92,6 +92,14 @@ internal static class TimeKeyset
 
     public static string[] Keys(DateTimeOffset at, string id) => [Text(at), id];
 
+    /// <summary><see cref="Paging.TryRead"/> and <see cref="TryRead"/> at once: the page size and the (time, id) it starts after.</summary>
+    public static bool TryReadPage(string list, string? cursor, string? limit, string idPrefix, Dictionary<string, string[]> errors,
+        out int size, out (DateTimeOffset At, string Id)? from)
+    {
+        from = null;
+        return Paging.TryRead(list, cursor, limit, 2, errors, out size, out var after) && TryRead(after, idPrefix, errors, out from);
+    }
+
     /// <summary>The cursor's keys as a time and a document id starting with <paramref name="idPrefix"/>, or a 400 entry.</summary>
     public static bool TryRead(string[]? after, string idPrefix, IDictionary<string, string[]> errors, out (DateTimeOffset At, string Id)? from)
     {

@@ -60,8 +60,7 @@ internal static class Listing
     public static async Task<IResult> HandleVersions(string name, string? cursor, string? limit, IQuerySession session, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!Paging.TryRead(Versions, cursor, limit, 2, errors, out var size, out var after) ||
-            !TimeKeyset.TryRead(after, StreamKeys.ModelVersion(name, ""), errors, out var from))
+        if (!TimeKeyset.TryReadPage(Versions, cursor, limit, StreamKeys.ModelVersion(name, ""), errors, out var size, out var from))
         {
             return Problems.Invalid(errors, "query parameter(s) are invalid");
         }

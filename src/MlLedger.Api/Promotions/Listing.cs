@@ -90,8 +90,7 @@ internal static class Listing
     {
         var errors = new Dictionary<string, string[]>();
         var valid = PromotionFilter.TryRead(status, model, targetStage, awaiting, errors, out var filter);
-        if (!Paging.TryRead(List, cursor, limit, 2, errors, out var size, out var after) || !valid ||
-            !TimeKeyset.TryRead(after, StreamKeys.Promotion(""), errors, out var from))
+        if (!TimeKeyset.TryReadPage(List, cursor, limit, StreamKeys.Promotion(""), errors, out var size, out var from) || !valid)
         {
             return Problems.Invalid(errors, "query parameter(s) are invalid");
         }

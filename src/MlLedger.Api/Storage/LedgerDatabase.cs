@@ -47,6 +47,16 @@ public sealed class LedgerDatabase(string connectionString, string schema, ReadL
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <summary>The entries of these sequence numbers that exist, in sequence order, in one query.</summary>
+    public async Task<IReadOnlyList<StoredRow>> ReadEntries(IReadOnlyCollection<long> seqs, CancellationToken ct)
+    {
+        await using var command = Source.CreateCommand(
+            $"SELECT {Columns} FROM {Events} WHERE seq_id = ANY($1) AND stream_id <> '{TombstoneStream}' ORDER BY seq_id");
+        command.Parameters.AddWithValue(seqs.ToArray());
+        var (rows, _) = await Read(command, budget: null, ct);
+        return rows;
+    }
+
     /// <summary>
     /// Every stored row of one stream (null: of every stream but Marten's placeholders), in stream and version order,
     /// read a page at a time (<see cref="PageBudget"/>): only one page is in memory, and no connection is held between

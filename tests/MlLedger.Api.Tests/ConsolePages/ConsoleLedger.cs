@@ -23,9 +23,6 @@ public sealed class ConsoleLedger : IAsyncDisposable
         _secretFile = secretFile;
     }
 
-    /// <summary>What the ledger logged (warnings and worse): a failing page test shows it.</summary>
-    public static CapturedLog Log { get; } = new();
-
     public OidcProvider Provider { get; }
 
     public LedgerApp Ledger { get; }
@@ -45,7 +42,7 @@ public sealed class ConsoleLedger : IAsyncDisposable
             Jwt = AuthorityLedger.Settings(provider),
             Console = new ConsoleSettings { ClientId = ConsoleClient.Id, ClientSecretFile = secretFile },
             Policies = PolicySet.Load(LedgerApp.ShippedPolicies),
-        }, Log);
+        });
         return new ConsoleLedger(provider, ledger, secretFile);
     }
 

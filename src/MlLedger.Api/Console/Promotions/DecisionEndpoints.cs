@@ -68,7 +68,6 @@ internal static class DecisionEndpoints
         {
             WithETag { Inner: Ok<WriteReceipt> { Value: { } receipt } } =>
                 TypedResults.Redirect($"{back}?recorded={string.Join(',', receipt.Entries.Select(e => e.Seq))}"),
-            WithETag { Inner: Ok<System.Text.Json.Nodes.JsonObject> } => TypedResults.Redirect(back),
             ProblemHttpResult { ProblemDetails: var problem } when problem.Status == StatusCodes.Status412PreconditionFailed =>
                 Refusal(StatusCodes.Status412PreconditionFailed, "The promotion changed while you were reading it",
                     ["Someone decided on it, or it was evaluated again, after this page was shown. Nothing was recorded: review it as it is now."],

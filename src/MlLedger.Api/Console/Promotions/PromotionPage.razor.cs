@@ -104,17 +104,9 @@ public partial class PromotionPage
 
     private async Task<IReadOnlyList<StoredRow>> RecordedEntries(CancellationToken ct)
     {
-        var rows = new List<StoredRow>();
-        foreach (var part in (Recorded ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Take(8))
-        {
-            if (long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && await Database.ReadEntry(seq, ct) is { } row &&
-                row.StreamKey == StreamKeys.Promotion(Id))
-            {
-                rows.Add(row);
-            }
-        }
-
-        return rows;
+        var seqs = (Recorded ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Take(8)
+            .Select(part => long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : 0).Where(seq => seq > 0).ToList();
+        return seqs.Count == 0 ? [] : [.. (await Database.ReadEntries(seqs, ct)).Where(row => row.StreamKey == StreamKeys.Promotion(Id))];
     }
 
     private static string Outcome(string outcome) => outcome switch
